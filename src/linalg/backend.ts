@@ -1,0 +1,88 @@
+/**
+ * The one linear-algebra interface of featlearn. Two implementations:
+ * - `native`  (src/linalg/native-backend.ts): OpenBLAS + LAPACKE (Accelerate on macOS) through the addon;
+ * - `portable` (src/linalg/portable-backend.ts): TypeScript (own blocked gemm; ml-matrix decompositions).
+ * Both pass the same test suite (test/linalg) and agree to 1e-10 relative on random inputs.
+ *
+ * Conventions: matrices are row-major (src/linalg/matrix.ts). Operations named like BLAS work in place on
+ * their output argument; decompositions return new matrices. Failures (not positive definite, singular,
+ * no convergence) throw a `LinalgError` naming the routine and the LAPACK info code — never a silent number.
+ */
+import type { FloatArray, Matrix } from './matrix.js';
+import type { ElementwiseKernel, ElementwiseMode } from './elementwise.js';
+
+export type BackendName = 'native' | 'portable';
+
+export interface BackendInfo {
+  name: BackendName;
+  /** e.g. "OpenBLAS 0.3.21 (pthread, Haswell)" or "featlearn portable (TypeScript) + ml-matrix" */
+  blas: string;
+  threads: number;
+}
+
+export class LinalgError extends Error {
+  constructor(
+    readonly routine: string,
+    readonly kind: 'not-positive-definite' | 'singular' | 'no-convergence' | 'shape' | 'invalid',
+    message: string,
+    readonly info?: number,
+  ) {
+    super(`${routine}: ${message}`);
+    this.name = 'LinalgError';
+  }
+}
+
+/** Symmetric eigendecomposition: ascending eigenvalues; eigenvector k is COLUMN k of `vectors` (n x k). */
+export interface EighResult {
+  values: Float64Array;
+  vectors: Matrix<Float64Array>;
+}
+
+/** Thin SVD of an m x n matrix, k = min(m, n): A = U diag(s) Vt, s descending. */
+export interface SvdResult {
+  U: Matrix<Float64Array>;
+  s: Float64Array;
+  Vt: Matrix<Float64Array>;
+}
+
+export interface LinalgBackend {
+  readonly name: BackendName;
+  info(): BackendInfo;
+  /** Threads used by BLAS/LAPACK and the elementwise kernels (>= 1). */
+  setThreads(n: number): void;
+
+  /** C <- alpha op(A) op(B) + beta C, op(X) = X or X^T. All three of one precision. */
+  gemm<T extends FloatArray>(transA: boolean, transB: boolean, alpha: number, A: Matrix<T>, B: Matrix<T>, beta: number, C: Matrix<T>): void;
+  gemmAsync<T extends FloatArray>(transA: boolean, transB: boolean, alpha: number, A: Matrix<T>, B: Matrix<T>, beta: number, C: Matrix<T>): Promise<void>;
+  /** C <- alpha A A^T + beta C (trans = false) or alpha A^T A + beta C (trans = true); BOTH triangles of C are filled. */
+  syrk<T extends FloatArray>(trans: boolean, alpha: number, A: Matrix<T>, beta: number, C: Matrix<T>): void;
+  /** y <- alpha op(A) x + beta y. */
+  gemv<T extends FloatArray>(trans: boolean, alpha: number, A: Matrix<T>, x: T, beta: number, y: T): void;
+
+  /** All eigenpairs of the symmetric matrix A (only its lower triangle is read; A is not modified). */
+  eigh(A: Matrix<Float64Array>): EighResult;
+  eighAsync(A: Matrix<Float64Array>): Promise<EighResult>;
+  /** Eigenpairs with (0-based, inclusive) indices il..iu in ascending order. */
+  eighRange(A: Matrix<Float64Array>, il: number, iu: number): EighResult;
+  /** Eigenvalues only, ascending. */
+  eigvalsh(A: Matrix<Float64Array>): Float64Array;
+
+  svd(A: Matrix<Float64Array>): SvdResult;
+  svdAsync(A: Matrix<Float64Array>): Promise<SvdResult>;
+  /** Singular values only, descending. */
+  svdvals(A: Matrix<Float64Array>): Float64Array;
+
+  /** Lower Cholesky factor L with A = L L^T; throws LinalgError('not-positive-definite'). */
+  cholesky(A: Matrix<Float64Array>): Matrix<Float64Array>;
+  /** Solves A X = B given the lower Cholesky factor L of A. */
+  choleskySolve(L: Matrix<Float64Array>, B: Matrix<Float64Array>): Matrix<Float64Array>;
+  choleskySolveAsync(L: Matrix<Float64Array>, B: Matrix<Float64Array>): Promise<Matrix<Float64Array>>;
+  /** Solves A X = B by LU with partial pivoting; throws LinalgError('singular'). */
+  solve(A: Matrix<Float64Array>, B: Matrix<Float64Array>): Matrix<Float64Array>;
+
+  /**
+   * Fused elementwise kernel: for each entry z of X, writes sigma(z) to `value` and/or sigma'(z) to
+   * `derivative` (mode decides which; outputs may alias X). One pass, multi-threaded in the native backend.
+   */
+  elementwise<T extends FloatArray>(kernel: ElementwiseKernel, mode: ElementwiseMode, X: T, value: T | null, derivative: T | null): void;
+}
