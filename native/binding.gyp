@@ -6,7 +6,8 @@
         "src/addon.cc",
         "src/linalg.cc",
         "src/elementwise.cc",
-        "src/random.cc"
+        "src/random.cc",
+        "src/threads.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS"],
