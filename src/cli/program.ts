@@ -1,0 +1,47 @@
+/**
+ * The featlearn command line. Global flags: --json (machine-readable stdout, no progress bars),
+ * --quiet (errors only), --threads N (BLAS and kernel threads; default FEATLEARN_THREADS or the core count).
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { getBackend, LinalgError } from '../linalg/index.js';
+import { ConfigError } from '../config/validate.js';
+import { featlearnVersion } from '../provenance/version.js';
+import { doctorCommand } from './commands/doctor.js';
+import type { GlobalOptions } from './output.js';
+
+function parseThreads(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1024) throw new InvalidArgumentError(`expected an integer from 1 to 1024, got "${value}"`);
+  return n;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('featlearn')
+    .description('simulate and predict feature learning in two-layer neural networks in high dimension')
+    .version(featlearnVersion(), '-V, --version')
+    .option('--json', 'print machine-readable JSON on stdout (no progress bars)', false)
+    .option('-q, --quiet', 'print nothing but errors', false)
+    .option('--threads <n>', 'BLAS and kernel threads (default: FEATLEARN_THREADS or the number of cores)', parseThreads)
+    .showHelpAfterError()
+    .hook('preAction', () => {
+      const { threads } = globals();
+      if (threads !== undefined) getBackend().setThreads(threads);
+    });
+  const globals = (): GlobalOptions => program.opts<GlobalOptions>();
+  program.addCommand(doctorCommand(globals));
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof LinalgError) {
+      process.stderr.write(`featlearn: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`featlearn: ${(e as Error).stack ?? String(e)}\n`);
+    return 1;
+  }
+}
