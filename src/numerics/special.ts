@@ -15,8 +15,14 @@
  *                            single precision (Math.fround), so z^2 is exact.
  *  4. |x| >= 28:             erfc underflows to 0, erf = sign(x).
  *
+ * The normal-distribution functions build on these with care for the tails: exp(-x^2/2) is evaluated with
+ * the same single-precision split (so its relative error does not grow like x^2 eps), the lower tail of
+ * Phi uses the scaled erfcx (no cancellation, no underflow in the log-cdf), and the quantile is polished
+ * by Newton steps on log Phi from the Abramowitz & Stegun 26.2.23 start (as in Acklam's refinement).
+ *
  * Pure TypeScript, no Node-only imports (bundled for the browser too).
  */
+import { NumericsError } from './errors.js';
 
 const ERX = 8.45062911510467529297e-1; // (float) 0.84506291151
 const EFX = 1.28379167095512586316e-1; // 2/sqrt(pi) - 1
@@ -53,12 +59,16 @@ function midP(ax: number): number {
   return horner(PA, s) / horner(QA, s);
 }
 
+/** log(erfc(ax) exp(ax^2) ax) + 0.5625 for 1.25 <= ax < 28: the fitted R/S of step 3. */
+function tailRS(ax: number): number {
+  const s = 1 / (ax * ax);
+  return ax < 1 / 0.35 ? horner(RA, s) / horner(SA, s) : horner(RB, s) / horner(SB, s);
+}
+
 /** erfc(ax) for 1.25 <= ax < 28 (step 3), full relative accuracy. */
 function tailErfc(ax: number): number {
-  const s = 1 / (ax * ax);
-  const rs = ax < 1 / 0.35 ? horner(RA, s) / horner(SA, s) : horner(RB, s) / horner(SB, s);
   const z = Math.fround(ax); // 24 significant bits: z*z and z*z + 0.5625 are exact for ax < 28
-  return (Math.exp(-z * z - 0.5625) * Math.exp((z - ax) * (z + ax) + rs)) / ax;
+  return (Math.exp(-z * z - 0.5625) * Math.exp((z - ax) * (z + ax) + tailRS(ax))) / ax;
 }
 
 /** The error function erf(x) = 2/sqrt(pi) int_0^x exp(-t^2) dt (fdlibm algorithm, < 1 ulp). */
@@ -98,4 +108,148 @@ export function erfc(x: number): number {
     return x > 0 ? r : 2 - r;
   }
   return x > 0 ? 0 : 2;
+}
+
+const SQRT2 = Math.SQRT2;
+const SQRT_PI = Math.sqrt(Math.PI);
+const SQRT_2PI = Math.sqrt(2 * Math.PI);
+const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+
+/**
+ * The scaled complementary error function erfcx(x) = exp(x^2) erfc(x), relatively accurate everywhere it
+ * is finite (it overflows for x < -26.6). For x >= 1.25 it is exp(-0.5625 + R/S)/x from the fdlibm fit;
+ * for x >= 28 the asymptotic series 1/(x sqrt(pi)) sum_k (-1)^k (2k-1)!!/(2x^2)^k, 8 terms (error < 1e-17).
+ */
+export function erfcx(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  if (x < 1.25) {
+    if (x < -26.7) return Infinity;
+    if (x < 0) return 2 * expSquare(x) - erfcx(-x);
+    return Math.exp(x * x) * erfc(x);
+  }
+  if (x < 28) return Math.exp(-0.5625 + tailRS(x)) / x;
+  if (x === Infinity) return 0;
+  const t = 1 / (2 * x * x);
+  let term = 1;
+  let sum = 1;
+  for (let k = 1; k <= 8; k++) {
+    term *= -(2 * k - 1) * t;
+    sum += term;
+  }
+  return sum / (x * SQRT_PI);
+}
+
+/** exp(x^2) with the x^2 rounding error removed (x = z + (x - z), z with 24 bits so z*z is exact). */
+function expSquare(x: number): number {
+  if (!(Math.abs(x) < 1e10)) return Math.exp(x * x);
+  const z = Math.fround(x);
+  return Math.exp(z * z) * Math.exp((x - z) * (x + z));
+}
+
+/** exp(-x^2/2) to full relative accuracy (same splitting as expSquare). */
+function expHalfSquare(x: number): number {
+  if (!(Math.abs(x) < 1e10)) return Math.exp(-0.5 * x * x);
+  const z = Math.fround(x);
+  return Math.exp(-0.5 * (z * z)) * Math.exp(-0.5 * (x - z) * (x + z));
+}
+
+/** Standard normal density phi(x) = exp(-x^2/2) / sqrt(2 pi), relatively accurate until it underflows (|x| ~ 38.6). */
+export function normalPdf(x: number): number {
+  return expHalfSquare(x) / SQRT_2PI;
+}
+
+/** log phi(x) = -x^2/2 - log sqrt(2 pi). */
+export function normalLogPdf(x: number): number {
+  return -0.5 * x * x - LOG_SQRT_2PI;
+}
+
+const TAIL_SWITCH = -1.25 * SQRT2; // below this, Phi(x) = exp(-x^2/2) erfcx(-x/sqrt 2) / 2
+
+/**
+ * Standard normal cdf Phi(x) = P(Z <= x) = erfc(-x/sqrt 2)/2. Relatively accurate in the lower tail
+ * (Phi(-30) ~ 4.9e-198, via erfcx so the x/sqrt 2 rounding does not cost x^2 eps); in the upper tail it is
+ * 1 - (tiny): use normalSf for P(Z > x).
+ */
+export function normalCdf(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  if (x >= TAIL_SWITCH) return 0.5 * erfc(-x / SQRT2);
+  return 0.5 * expHalfSquare(x) * erfcx(-x / SQRT2);
+}
+
+/** Standard normal survival function P(Z > x) = Phi(-x), relatively accurate in the upper tail. */
+export function normalSf(x: number): number {
+  return normalCdf(-x);
+}
+
+/**
+ * log Phi(x), finite for every finite x: log1p(-Phi(-x)) for x > 0, log Phi(x) near the centre and
+ * -x^2/2 + log(erfcx(-x/sqrt 2)/2) in the lower tail (no underflow).
+ */
+export function normalLogCdf(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  if (x > 0) return Math.log1p(-normalCdf(-x));
+  if (x >= TAIL_SWITCH) return Math.log(normalCdf(x));
+  if (x === -Infinity) return -Infinity;
+  return -0.5 * x * x + Math.log(0.5 * erfcx(-x / SQRT2));
+}
+
+/** Inverse Mills ratio phi(x) / Phi(x), accurate in the lower tail (where it grows like -x). */
+export function normalHazardLower(x: number): number {
+  if (x >= TAIL_SWITCH) return normalPdf(x) / normalCdf(x);
+  return Math.sqrt(2 / Math.PI) / erfcx(-x / SQRT2);
+}
+
+/**
+ * Standard normal quantile Phi^{-1}(p), to ~1 ulp relative. Start: Abramowitz & Stegun 26.2.23 (error
+ * < 4.5e-4); then Newton on log Phi(x) = log p (derivative phi/Phi), which stays well conditioned in the
+ * far tail (p down to the smallest subnormal). For p > 1/2 it uses -Phi^{-1}(1 - p) (1 - p is exact there).
+ * Throws if p is outside [0, 1]; NaN gives NaN.
+ */
+export function normalQuantile(p: number): number {
+  if (Number.isNaN(p)) return NaN;
+  if (p < 0 || p > 1) throw new NumericsError('normalQuantile', `p must be in [0, 1], got ${p}`);
+  if (p === 0) return -Infinity;
+  if (p === 1) return Infinity;
+  if (p > 0.5) return -lowerQuantile(1 - p);
+  return lowerQuantile(p);
+}
+
+/** Phi^{-1}(p) for 0 < p <= 1/2. */
+function lowerQuantile(p: number): number {
+  if (p === 0.5) return 0;
+  const t = Math.sqrt(-2 * Math.log(p));
+  let x = -(t - (2.515517 + t * (0.802853 + t * 0.010328)) / (1 + t * (1.432788 + t * (0.189269 + t * 0.001308))));
+  const logp = Math.log(p);
+  for (let it = 0; it < 20; it++) {
+    const dx = (normalLogCdf(x) - logp) / normalHazardLower(x);
+    x -= dx;
+    if (Math.abs(dx) <= 1e-16 * Math.abs(x) || dx === 0) break;
+  }
+  return x;
+}
+
+/**
+ * Inverse error function: erf(erfinv(y)) = y for y in [-1, 1]. |y| <= 1/2: Halley steps on erf from the
+ * Maclaurin start sqrt(pi)/2 (y + pi y^3/12 + 7 pi^2 y^5/480); otherwise -Phi^{-1}((1-|y|)/2)/sqrt 2
+ * ((1 - |y|)/2 is exact there, so the tail keeps its accuracy). Throws outside [-1, 1].
+ */
+export function erfinv(y: number): number {
+  if (Number.isNaN(y)) return NaN;
+  if (y < -1 || y > 1) throw new NumericsError('erfinv', `y must be in [-1, 1], got ${y}`);
+  const ay = Math.abs(y);
+  if (ay === 1) return y * Infinity;
+  if (ay > 0.5) {
+    const x = -lowerQuantile((1 - ay) / 2) / SQRT2;
+    return y > 0 ? x : -x;
+  }
+  if (ay === 0) return y;
+  const y2 = y * y;
+  let x = (SQRT_PI / 2) * y * (1 + y2 * (Math.PI / 12 + y2 * ((7 * Math.PI * Math.PI) / 480)));
+  for (let it = 0; it < 6; it++) {
+    const u = ((erf(x) - y) * SQRT_PI * expSquare(x)) / 2; // (erf(x) - y) / erf'(x)
+    const dx = u / (1 + x * u); // Halley: erf'' = -2x erf'
+    x -= dx;
+    if (Math.abs(dx) <= 1e-17 * Math.abs(x)) break;
+  }
+  return x;
 }
