@@ -89,7 +89,7 @@ bool GetFillArgs(const Napi::CallbackInfo& info, int nparams, const char* const*
       !GetNumber(info, 3, "offset", offset)) {
     return false;
   }
-  if (!(offset >= 0 && std::floor(offset) == offset && offset + double(a.out.length) <= kMaxPosition)) {
+  if (!(offset >= 0 && std::floor(offset) == offset && double(a.out.length) <= kMaxPosition - offset)) {
     return Fail(env, "offset: expected a non-negative integer with offset + length <= 2^53, got " + std::to_string(offset));
   }
   a.offset = uint64_t(offset);

@@ -181,15 +181,23 @@ inline uint64_t paired_draw(uint32_t k0, uint32_t k1, uint64_t p, uint32_t d, ui
 
 inline double top53_double(uint64_t w) { return double(int64_t(w >> 11)); }
 
-// fdlibm 5.3 e_exp.c / e_log.c, same operations as src/random/detmath.ts (see there).
-constexpr double LN2_HI = 6.93147180369123816490e-01, LN2_LO = 1.90821492927058770002e-10,
-                 INV_LN2 = 1.44269504088896338700e+00, P1 = 1.66666666666666019037e-01,
-                 P2 = -2.77777777770155933842e-03, P3 = 6.61375632143793436117e-05,
-                 P4 = -1.65339022054652515390e-06, P5 = 4.13813679705723846039e-08;
-constexpr double LG1 = 6.666666666666735130e-01, LG2 = 3.999999999940941908e-01,
-                 LG3 = 2.857142874366239149e-01, LG4 = 2.222219843214978396e-01,
-                 LG5 = 1.818357216161805012e-01, LG6 = 1.531383769920937332e-01,
-                 LG7 = 1.479819860511658591e-01, SQRT1_2 = 0.70710678118654752440;
+// fdlibm 5.3 e_exp.c / e_log.c constants: the same decimal literals as detmath.ts (IEEE words in comments).
+constexpr double LN2_HI = 0.6931471803691238;  // 0x3fe62e42_fee00000
+constexpr double LN2_LO = 1.9082149292705877e-10;  // 0x3dea39ef_35793c76
+constexpr double INV_LN2 = 1.4426950408889634;  // 0x3ff71547_652b82fe
+constexpr double P1 = 0.16666666666666602;  // 0x3fc55555_5555553e
+constexpr double P2 = -0.0027777777777015593;  // 0xbf66c16c_16bebd93
+constexpr double P3 = 6.613756321437934e-5;  // 0x3f11566a_af25de2c
+constexpr double P4 = -1.6533902205465252e-6;  // 0xbebbbd41_c5d26bf1
+constexpr double P5 = 4.1381367970572385e-8;  // 0x3e663769_72bea4d0
+constexpr double LG1 = 0.6666666666666735;  // 0x3fe55555_55555593
+constexpr double LG2 = 0.3999999999940942;  // 0x3fd99999_9997fa04
+constexpr double LG3 = 0.2857142874366239;  // 0x3fd24924_94229359
+constexpr double LG4 = 0.22222198432149784;  // 0x3fcc71c5_1d8e78af
+constexpr double LG5 = 0.1818357216161805;  // 0x3fc74664_96cb03de
+constexpr double LG6 = 0.15313837699209373;  // 0x3fc39a09_d078c69f
+constexpr double LG7 = 0.14798198605116586;  // 0x3fc2f112_df3e5244
+constexpr double SQRT1_2 = 0.7071067811865476;  // 0x3fe6a09e_667f3bcd
 
 inline double det_exp(double x) {
   const double k = std::floor(x * INV_LN2 + 0.5);

@@ -30,7 +30,7 @@ export function checkOffset(name: string, value: unknown, length: number): asser
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
     throw new RangeError(`${name}: expected a non-negative safe integer, got ${describe(value)}`);
   }
-  if (value + length > MAX_POSITION) {
+  if (length > MAX_POSITION - value) {
     throw new RangeError(`${name}: offset + length must be at most 2^53 (stream positions are safe integers), got ${value} + ${length}`);
   }
 }

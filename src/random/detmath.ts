@@ -3,20 +3,22 @@
  *
  * V8's Math.exp/Math.log and the C library's exp/log may differ in the last bit, which would break the
  * bit-identity of the TypeScript and native samplers. These two functions use only +, -, *, /,
- * comparisons and Math.floor, in the same order as their C++ twins in native/src/random.cc (compiled
- * with -ffp-contract=off, so no fused multiply-add), hence return identical doubles in both.
- * Algorithms and coefficients: fdlibm 5.3 (Sun Microsystems 1993), e_exp.c and e_log.c (Remez
- * polynomials; error below 1 ulp). Only the ranges the sampler needs are supported (see each function).
+ * comparisons and Math.floor, in the same order as their C++ twins det_exp/det_log in
+ * native/src/random_core.h (compiled with -ffp-contract=off, so no fused multiply-add), hence return
+ * identical doubles in both. Algorithms and coefficients: fdlibm 5.3 (Sun Microsystems 1993), e_exp.c
+ * and e_log.c (Remez polynomials; error below 1 ulp). The constants are fdlibm's doubles written as
+ * shortest round-trip decimals (IEEE words in the comments; the C++ uses the same literals). Only the
+ * ranges the sampler needs are supported (see each function).
  */
 
-const LN2_HI = 6.93147180369123816490e-1;
-const LN2_LO = 1.90821492927058770002e-10;
-const INV_LN2 = 1.44269504088896338700e0;
-const P1 = 1.66666666666666019037e-1;
-const P2 = -2.77777777770155933842e-3;
-const P3 = 6.61375632143793436117e-5;
-const P4 = -1.65339022054652515390e-6;
-const P5 = 4.13813679705723846039e-8;
+const LN2_HI = 0.6931471803691238; // 0x3fe62e42_fee00000
+const LN2_LO = 1.9082149292705877e-10; // 0x3dea39ef_35793c76
+const INV_LN2 = 1.4426950408889634; // 0x3ff71547_652b82fe
+const P1 = 0.16666666666666602; // 0x3fc55555_5555553e
+const P2 = -0.0027777777777015593; // 0xbf66c16c_16bebd93
+const P3 = 6.613756321437934e-5; // 0x3f11566a_af25de2c
+const P4 = -1.6533902205465252e-6; // 0xbebbbd41_c5d26bf1
+const P5 = 4.1381367970572385e-8; // 0x3e663769_72bea4d0
 
 /**
  * exp(x) for -700 <= x <= 700 (the sampler uses -7 <= x <= 0). fdlibm e_exp.c: x = k ln2 + r with
@@ -36,14 +38,14 @@ export function detExp(x: number): number {
   return y;
 }
 
-const LG1 = 6.666666666666735130e-1;
-const LG2 = 3.999999999940941908e-1;
-const LG3 = 2.857142874366239149e-1;
-const LG4 = 2.222219843214978396e-1;
-const LG5 = 1.818357216161805012e-1;
-const LG6 = 1.531383769920937332e-1;
-const LG7 = 1.479819860511658591e-1;
-const SQRT1_2 = 0.70710678118654752440;
+const LG1 = 0.6666666666666735; // 0x3fe55555_55555593
+const LG2 = 0.3999999999940942; // 0x3fd99999_9997fa04
+const LG3 = 0.2857142874366239; // 0x3fd24924_94229359
+const LG4 = 0.22222198432149784; // 0x3fcc71c5_1d8e78af
+const LG5 = 0.1818357216161805; // 0x3fc74664_96cb03de
+const LG6 = 0.15313837699209373; // 0x3fc39a09_d078c69f
+const LG7 = 0.14798198605116586; // 0x3fc2f112_df3e5244
+const SQRT1_2 = 0.7071067811865476; // 0x3fe6a09e_667f3bcd
 
 /**
  * log(u) for 2^-60 <= u <= 1 (the sampler passes u in [2^-53, 1]). fdlibm e_log.c: u = 2^k m with

@@ -102,10 +102,11 @@ export function splitKeys<L extends string>(key: Key, labels: readonly L[]): Rea
   checkKey('key', key);
   if (!Array.isArray(labels)) throw new TypeError(`labels: expected an array of strings, got ${describe(labels)}`);
   const out = {} as Record<L, Key>;
-  labels.forEach((label, i) => {
-    if (typeof label !== 'string') throw new TypeError(`labels[${i}]: expected a non-empty string, got ${describe(label)}`);
+  labels.forEach((label: L, i) => {
+    const raw: unknown = label;
+    if (typeof raw !== 'string') throw new TypeError(`labels[${i}]: expected a non-empty string, got ${describe(raw)}`);
+    checkLabel(`labels[${i}]`, raw);
     if (Object.prototype.hasOwnProperty.call(out, label)) throw new RangeError(`labels[${i}]: duplicate label ${describe(label)}`);
-    checkLabel(`labels[${i}]`, label);
     out[label] = foldIn(key, label);
   });
   return Object.freeze(out);
