@@ -30,7 +30,7 @@ function mulhi(a: number, mLo: number, mHi: number): number {
   const pLH = aLo * mHi;
   const pHL = aHi * mLo;
   const mid = ((aLo * mLo) >>> 16) + (pLH & 0xffff) + (pHL & 0xffff);
-  return (aHi * mHi + (pLH >>> 16) + (pHL >>> 16) + (mid >>> 16)) >>> 0;
+  return (aHi * mHi + (pLH >>> 16) + (pHL >>> 16) + (mid >>> 16)) | 0;
 }
 
 /**
@@ -38,24 +38,25 @@ function mulhi(a: number, mLo: number, mHi: number): number {
  * to out[0..3] (no allocation, for inner loops).
  */
 export function philox4x32(k0: number, k1: number, c0: number, c1: number, c2: number, c3: number, out: Uint32Array): void {
-  let x0 = c0 >>> 0;
-  let x1 = c1 >>> 0;
-  let x2 = c2 >>> 0;
-  let x3 = c3 >>> 0;
-  let key0 = k0 >>> 0;
-  let key1 = k1 >>> 0;
+  // Words are kept as int32 (| 0) so that V8 never boxes them; the Uint32Array store reinterprets.
+  let x0 = c0 | 0;
+  let x1 = c1 | 0;
+  let x2 = c2 | 0;
+  let x3 = c3 | 0;
+  let key0 = k0 | 0;
+  let key1 = k1 | 0;
   for (let r = 0; r < 10; r++) {
     if (r > 0) {
-      key0 = (key0 + W0) >>> 0;
-      key1 = (key1 + W1) >>> 0;
+      key0 = (key0 + W0) | 0;
+      key1 = (key1 + W1) | 0;
     }
     const hi0 = mulhi(x0, M0_LO, M0_HI);
-    const lo0 = Math.imul(x0, M0) >>> 0;
+    const lo0 = Math.imul(x0, M0);
     const hi1 = mulhi(x2, M1_LO, M1_HI);
-    const lo1 = Math.imul(x2, M1) >>> 0;
-    x0 = (hi1 ^ x1 ^ key0) >>> 0;
+    const lo1 = Math.imul(x2, M1);
+    x0 = hi1 ^ x1 ^ key0;
     x1 = lo1;
-    x2 = (hi0 ^ x3 ^ key1) >>> 0;
+    x2 = hi0 ^ x3 ^ key1;
     x3 = lo0;
   }
   out[0] = x0;
