@@ -5,8 +5,9 @@
 // The formulas are the same, operation for operation, as the portable backend's
 // (src/linalg/portable-elementwise.ts), so the two agree to the last few ulp (the only differences come from
 // the C library's tanh/erf/exp/sin/cos against JavaScript's Math.*).
-//   tanh      value std::tanh; derivative 1 - t^2 for |z| <= 0.55 (no cancellation there: t^2 < 0.25), else
-//             sech^2 z = 4e/(1+e)^2 with e = exp(-2|z|), which keeps full relative accuracy in the tails.
+//   tanh      value: glibc's vector tanh (libmvec, AVX2, <= 4 ulp) when available, else std::tanh (see
+//             LibmvecTanh below); derivative 1 - t^2 for |z| <= 0.55 (no cancellation there: t^2 < 0.25),
+//             else sech^2 z = 4e/(1+e)^2 with e = exp(-2|z|), which keeps full relative accuracy in the tails.
 //   sigmoid   with e = exp(-|z|) in (0, 1]: value 1/(1+e) (z >= 0) or e/(1+e) (z < 0); never overflows;
 //             derivative e/(1+e)^2 (= s(1-s) without the cancellation of 1 - s).
 //   softplus  max(z, 0) + log1p(exp(-|z|)) (no overflow for large z, full accuracy for very negative z);
@@ -19,8 +20,14 @@
 #include <napi.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <string>
 #include <vector>
+
+#if defined(__x86_64__) && defined(__linux__)
+#include <dlfcn.h>
+#include <immintrin.h>
+#endif
 
 #include "threads.h"
 
@@ -42,21 +49,22 @@ struct Linear {
     if (D) d = NanOr(z, 1.0);
   }
 };
+// tanh'(z) given z and t = tanh(z) (t is used only where |z| <= 0.55).
+inline double TanhDerivative(double z, double t) {
+  double a = std::fabs(z);
+  if (a > 0.55) {
+    double e = std::exp(-2.0 * a), q = 1.0 + e;
+    return 4.0 * e / (q * q);
+  }
+  return 1.0 - t * t;
+}
 struct Tanh {
   template <bool V, bool D>
   static void Eval(double z, const Params&, double& v, double& d) {
     double t = 0;
     if (V || std::fabs(z) <= 0.55 || std::isnan(z)) t = std::tanh(z);
     if (V) v = t;
-    if (D) {
-      double a = std::fabs(z);
-      if (a > 0.55) {
-        double e = std::exp(-2.0 * a), q = 1.0 + e;
-        d = 4.0 * e / (q * q);
-      } else {
-        d = 1.0 - t * t;
-      }
-    }
+    if (D) d = TanhDerivative(z, t);
   }
 };
 struct Relu {
@@ -163,6 +171,68 @@ void Loop(const T* x, T* val, T* der, size_t n, double offset, const Params& p) 
   });
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// tanh through glibc's vector math library (libmvec, glibc >= 2.35, AVX2 variant _ZGVdN4v_tanh; max error
+// 4 ulp by glibc's tests, like numpy's own SIMD tanh), found at run time with dlopen so that the addon
+// neither links libmvec nor needs AVX2 to load. Every entry, including a chunk's last < 4 entries (padded),
+// goes through the same vector function, so results do not depend on the thread count. Without libmvec or
+// AVX2 the scalar std::tanh path above is used. FEATLEARN_SCALAR_TANH=1 forces the scalar path.
+#if defined(__x86_64__) && defined(__linux__) && !defined(FEATLEARN_NO_LIBMVEC)
+#define FEATLEARN_HAVE_LIBMVEC 1
+typedef __m256d (*VecTanh)(__m256d);
+
+VecTanh LibmvecTanh() {
+  static const VecTanh f = []() -> VecTanh {
+    const char* off = std::getenv("FEATLEARN_SCALAR_TANH");
+    if (off && off[0] == '1') return nullptr;
+    __builtin_cpu_init();
+    if (!__builtin_cpu_supports("avx2")) return nullptr;
+    void* lib = dlopen("libmvec.so.1", RTLD_NOW | RTLD_LOCAL);
+    if (!lib) return nullptr;
+    return reinterpret_cast<VecTanh>(dlsym(lib, "_ZGVdN4v_tanh"));
+  }();
+  return f;
+}
+
+__attribute__((target("avx2"))) inline __m256d Load4(const double* p) { return _mm256_loadu_pd(p); }
+__attribute__((target("avx2"))) inline __m256d Load4(const float* p) { return _mm256_cvtps_pd(_mm_loadu_ps(p)); }
+__attribute__((target("avx2"))) inline void Store4(double* p, __m256d v) { _mm256_storeu_pd(p, v); }
+__attribute__((target("avx2"))) inline void Store4(float* p, __m256d v) { _mm_storeu_ps(p, _mm256_cvtpd_ps(v)); }
+
+// Entries [b, e): values t + offset and/or derivatives from the vector t (each block is read before written).
+template <class T, bool V, bool D>
+__attribute__((target("avx2"))) void TanhVectorRange(VecTanh f, const T* x, T* val, T* der, size_t b, size_t e, double offset) {
+  const __m256d off = _mm256_set1_pd(offset);
+  alignas(32) double z[4], t[4], d[4];
+  size_t i = b;
+  for (; i + 4 <= e; i += 4) {
+    __m256d zv = Load4(x + i);
+    __m256d tv = f(zv);
+    if (D) {
+      _mm256_store_pd(z, zv);
+      _mm256_store_pd(t, tv);
+      for (int k = 0; k < 4; k++) d[k] = TanhDerivative(z[k], t[k]);
+    }
+    if (V) Store4(val + i, _mm256_add_pd(tv, off));
+    if (D) Store4(der + i, _mm256_load_pd(d));
+  }
+  if (i < e) {
+    const size_t m = e - i;
+    for (size_t k = 0; k < 4; k++) z[k] = k < m ? static_cast<double>(x[i + k]) : 0.0;
+    _mm256_store_pd(t, f(_mm256_load_pd(z)));
+    for (size_t k = 0; k < m; k++) {
+      if (V) val[i + k] = static_cast<T>(t[k] + offset);
+      if (D) der[i + k] = static_cast<T>(TanhDerivative(z[k], t[k]));
+    }
+  }
+}
+
+template <class T, bool V, bool D>
+void TanhVector(VecTanh f, const T* x, T* val, T* der, size_t n, double offset) {
+  parallel_for(n, kMinChunk, [=](size_t b, size_t e) { TanhVectorRange<T, V, D>(f, x, val, der, b, e, offset); });
+}
+#endif
+
 template <class T, class F>
 void ByMode(int mode, const T* x, T* val, T* der, size_t n, double offset, const Params& p) {
   if (mode == 0) Loop<T, F, true, false>(x, val, der, n, offset, p);
@@ -173,7 +243,17 @@ void ByMode(int mode, const T* x, T* val, T* der, size_t n, double offset, const
 template <class T>
 bool Dispatch(const std::string& kind, int mode, const T* x, T* val, T* der, size_t n, double offset, const Params& p) {
   if (kind == "linear") ByMode<T, Linear>(mode, x, val, der, n, offset, p);
-  else if (kind == "tanh") ByMode<T, Tanh>(mode, x, val, der, n, offset, p);
+  else if (kind == "tanh") {
+#ifdef FEATLEARN_HAVE_LIBMVEC
+    if (VecTanh f = LibmvecTanh()) {
+      if (mode == 0) TanhVector<T, true, false>(f, x, val, der, n, offset);
+      else if (mode == 1) TanhVector<T, false, true>(f, x, val, der, n, offset);
+      else TanhVector<T, true, true>(f, x, val, der, n, offset);
+      return true;
+    }
+#endif
+    ByMode<T, Tanh>(mode, x, val, der, n, offset, p);
+  }
   else if (kind == "relu") ByMode<T, Relu>(mode, x, val, der, n, offset, p);
   else if (kind == "erf") ByMode<T, Erf>(mode, x, val, der, n, offset, p);
   else if (kind == "sigmoid") ByMode<T, Sigmoid>(mode, x, val, der, n, offset, p);
@@ -255,8 +335,22 @@ Napi::Value Elementwise(const Napi::CallbackInfo& info) {
   }
 }
 
+// elementwiseInfo(): which implementation the kernels use, for benchmarks and `featlearn doctor`.
+Napi::Value ElementwiseInfo(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object o = Napi::Object::New(env);
+#ifdef FEATLEARN_HAVE_LIBMVEC
+  o.Set("tanh", Napi::String::New(env, LibmvecTanh() ? "glibc libmvec _ZGVdN4v_tanh (AVX2)" : "std::tanh (scalar)"));
+#else
+  o.Set("tanh", Napi::String::New(env, "std::tanh (scalar)"));
+#endif
+  o.Set("threads", Napi::Number::New(env, featlearn_threads()));
+  return o;
+}
+
 }  // namespace
 
 void InitElementwise(Napi::Env env, Napi::Object exports) {
   exports.Set("elementwise", Napi::Function::New(env, Elementwise, "elementwise"));
+  exports.Set("elementwiseInfo", Napi::Function::New(env, ElementwiseInfo, "elementwiseInfo"));
 }

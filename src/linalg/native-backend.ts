@@ -50,11 +50,13 @@ export interface NativeLinalgAddon {
   choleskySolveAsync(n: number, nrhs: number, L: Float64Array, B: Float64Array, X: Float64Array): Promise<void>;
   solve(n: number, nrhs: number, A: Float64Array, B: Float64Array, X: Float64Array): void;
   elementwise(kind: string, offset: number, coeffs: Float64Array, mode: ElementwiseMode, X: FloatArray, value: FloatArray | null, derivative: FloatArray | null): void;
+  /** Which implementation the elementwise kernels use (e.g. glibc libmvec's AVX2 tanh or scalar std::tanh). */
+  elementwiseInfo(): { tanh: string; threads: number };
 }
 
 const LINALG_FUNCTIONS = [
   'setThreads', 'info', 'gemm', 'gemmAsync', 'syrk', 'gemv', 'eigh', 'eighAsync', 'eighRange', 'eigvalsh', 'svd', 'svdAsync', 'svdvals',
-  'cholesky', 'choleskySolve', 'choleskySolveAsync', 'solve', 'elementwise',
+  'cholesky', 'choleskySolve', 'choleskySolveAsync', 'solve', 'elementwise', 'elementwiseInfo',
 ] as const;
 
 type LinalgErrorKind = LinalgError['kind'];

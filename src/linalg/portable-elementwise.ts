@@ -1,6 +1,7 @@
 /**
  * The fused elementwise kernels in TypeScript (portable backend). Same formulas, operation for operation, as
- * native/src/elementwise.cc, so both backends agree up to the few-ulp differences of the math libraries:
+ * native/src/elementwise.cc, so both backends agree up to the few-ulp differences of the math libraries (the
+ * native tanh value may come from glibc's vector tanh, <= 4 ulp):
  *   tanh      value Math.tanh; derivative 1 - t^2 for |z| <= 0.55 (t^2 < 0.25, no cancellation), else
  *             sech^2 z = 4e/(1+e)^2 with e = exp(-2|z|) (full relative accuracy in the tails).
  *   sigmoid   e = exp(-|z|): value 1/(1+e) (z >= 0) or e/(1+e) (z < 0), never overflows; derivative e/(1+e)^2.

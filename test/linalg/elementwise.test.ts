@@ -105,6 +105,16 @@ describe.each(backendsUnderTest())('%s backend: elementwise kernels', (_name, ba
     expect(Array.from(e.d)).toEqual([0, 0, 0]);
   });
 
+  it('tanh keeps relative accuracy near 0 (tanh z = z - z^3/3 + 2z^5/15 - ...)', () => {
+    const X = Float64Array.from([1e-300, -1e-100, 1e-10, -3e-6, 1e-3, -2e-3, 5e-324, -0]);
+    const { v, d } = run(backend, { kind: 'tanh' }, X);
+    X.forEach((z, i) => {
+      const series = z - z ** 3 / 3 + (2 * z ** 5) / 15;
+      expect(Math.abs(v[i] - series)).toBeLessThanOrEqual(1e-15 * Math.abs(series));
+      expect(Math.abs(d[i] - (1 - series * series))).toBeLessThanOrEqual(1e-15);
+    });
+  });
+
   it('poly: Horner values/derivatives, Hermite He3, trailing zeros, constants', () => {
     const X = Float64Array.from([-2, -0.5, 0, 1.5, 3]);
     const he3 = run(backend, { kind: 'poly', coeffs: [0, -3, 0, 1] }, X);
