@@ -50,10 +50,10 @@ inline void philox4x32(uint32_t k0, uint32_t k1, uint32_t c0, uint32_t c1, uint3
   out[3] = c3;
 }
 
-// LANES independent Philox blocks at once, counters (j, j >> 32, c2, c3) for j = j0 + lane. With SSE2
-// (every x86-64 CPU) four lanes share one vector: _mm_mul_epu32 forms the 32x32->64 products of the
-// even lanes, a 32-bit shift brings in the odd ones. Elsewhere a plain loop. Integer-only: identical
-// results on every path.
+// LANES independent Philox blocks at once, counters (j, j >> 32, c2, c3) for j = j0 + lane. On x86-64,
+// eight lanes per AVX2 vector when the CPU has AVX2 (checked at run time), else four per SSE2 vector:
+// _mm_mul_epu32 forms the 32x32->64 products of the even lanes, a 32-bit shift brings in the odd ones.
+// Elsewhere a plain loop (which compilers may vectorise). Integer-only: identical results on every path.
 constexpr int LANES = 16;
 struct Lanes {
   alignas(32) uint32_t x0[LANES];

@@ -7,14 +7,14 @@
  *
  * Element p of a stream draws 64-bit words w_0, w_1, ... = draw(key, p, d) (see ./layout.ts) and:
  *   i = w_d & 255, negative = bit 8 of w_d, m = w_d >> 11 (53 bits), u = m 2^-53, x = u X[i];
- *   if m < K[i]: return +-x                          (inside the rectangle: ~98.8% of elements)
+ *   if m < K[i]: return +-x                          (inside the rectangle: 98.5% of first draws)
  *   if i == 0 (tail beyond R; Marsaglia 1964): repeat with the next two draws a, b:
- *     s = -log(((a >> 11) + 1) 2^-53) / R,  t = -log(((b >> 11) + 1) 2^-53)
+ *     s = -log(((a >> 11) + 1) 2^-53) * (1/R),  t = -log(((b >> 11) + 1) 2^-53)
  *     until 2t > s^2; return +-(R + s)
  *   else (wedge): with the next draw v: if F[i] + ((v >> 11) 2^-53)(F[i+1] - F[i]) < exp(-x^2/2)
  *     return +-x, else start over with the next draw.
  * exp and log are ./detmath.ts, identical to the native ones, so both backends agree bit for bit.
- * Cost: one 64-bit draw (half a Philox block) per element in ~98.8% of cases, about 1.03 on average.
+ * Cost: one 64-bit draw (half a Philox block) for 98.5% of elements, about 1.02 draws on average.
  */
 import { philox4x32 } from './philox.js';
 import { detExp, detLog } from './detmath.js';
@@ -22,7 +22,7 @@ import { TAG_NORMAL, TWO32, TWO_M53, top53 } from './layout.js';
 import { ZIG_F, ZIG_INV_R, ZIG_K, ZIG_R, ZIG_X } from './ziggurat-tables.js';
 
 const block = new Uint32Array(4);
-/** Low and high words of the last draw of drawInto (module scratch to avoid allocation). */
+/** Low and high words of the last pairedDraw (module scratch, to avoid allocating). */
 let drawLo = 0;
 let drawHi = 0;
 

@@ -277,3 +277,16 @@ describe('the last stream positions', () => {
     }
   });
 });
+
+describe('views', () => {
+  it('fills a subarray view in place, leaving the rest of the buffer alone', () => {
+    const key = rootKey(6);
+    for (const impl of impls) {
+      const buf = new Float64Array(1000).fill(7);
+      fillNormal(key, buf.subarray(100, 900), { impl });
+      expect(buf[99]).toBe(7);
+      expect(buf[900]).toBe(7);
+      expect(firstDifference(buf.subarray(100, 900), fillNormal(key, new Float64Array(800), { impl: 'js' }))).toBe(-1);
+    }
+  });
+});
