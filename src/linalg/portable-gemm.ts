@@ -2,18 +2,19 @@
  * Level-2/3 BLAS in TypeScript for the portable backend: gemm, syrk, gemv on row-major matrices of either
  * precision. Arguments are assumed checked (src/linalg/checks.ts).
  *
- * gemm is cache-blocked in the spirit of Goto & van de Geijn, "Anatomy of high-performance matrix
- * multiplication" (ACM TOMS 34(3), 2008): a KC x NC panel of op(B) is packed once into a contiguous
- * row-major buffer (which also absorbs transB) and reused for every row of C; each row of C is updated with
- * four rank-1 terms at a time (four rows of the panel), so C is read and written once per four k.
- * JavaScript arithmetic is double; for float32 the packed panel holds the exact float32 values and every
- * update of C rounds to float32 when stored, so accumulation is as precise as the Float32Array allows (like
- * sgemm), not more. Cost 2 m n k flops, extra memory KC * NC doubles (256 KB).
+ * gemm follows Goto & van de Geijn, "Anatomy of high-performance matrix multiplication" (ACM TOMS 34(3),
+ * 2008): a KC x NC panel of op(B) and an MC x KC block of alpha op(A) are packed into contiguous buffers
+ * (which absorbs both transposes and alpha) in 4-wide strips, and a 4 x 4 register micro-kernel (16
+ * local accumulators) computes each 4 x 4 tile of C over the KC-long strip. JavaScript arithmetic is double:
+ * the packed values are exact copies of float32 inputs, each tile is accumulated in double over one
+ * KC block and added to C, so for float32 C is rounded once per KC block (as precise as the Float32Array
+ * allows). Cost 2 m n k flops; extra memory (MC + NC) KC doubles (~600 KB).
  */
 import type { FloatArray, Matrix } from './matrix.js';
 
 const KC = 128;
-const NC = 256;
+const NC = 512;
+const MC = 64;
 
 /** C <- beta C on the whole matrix, or only on its lower triangle; beta = 0 overwrites (NaN does not survive). */
 function scale(c: FloatArray, rows: number, cols: number, beta: number, lowerOnly: boolean): void {
@@ -26,6 +27,36 @@ function scale(c: FloatArray, rows: number, cols: number, beta: number, lowerOnl
   }
 }
 
+/**
+ * C[i0.., j0..] (an rows x cols <= 4 x 4 tile, row stride ldc) += sum_p a[ao + 4p + r] b[bo + 4p + s]:
+ * the 4 x 4 micro-kernel over kb packed k-steps.
+ */
+function microKernel(a: Float64Array, ao: number, b: Float64Array, bo: number, kb: number, c: FloatArray, co: number, ldc: number, rows: number, cols: number): void {
+  let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+  let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+  for (let p = 0; p < kb; p++) {
+    const x = ao + 4 * p, y = bo + 4 * p;
+    const a0 = a[x], a1 = a[x + 1], a2 = a[x + 2], a3 = a[x + 3];
+    const b0 = b[y], b1 = b[y + 1], b2 = b[y + 2], b3 = b[y + 3];
+    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+  }
+  if (rows === 4 && cols === 4) {
+    c[co] += c00; c[co + 1] += c01; c[co + 2] += c02; c[co + 3] += c03;
+    co += ldc;
+    c[co] += c10; c[co + 1] += c11; c[co + 2] += c12; c[co + 3] += c13;
+    co += ldc;
+    c[co] += c20; c[co + 1] += c21; c[co + 2] += c22; c[co + 3] += c23;
+    co += ldc;
+    c[co] += c30; c[co + 1] += c31; c[co + 2] += c32; c[co + 3] += c33;
+    return;
+  }
+  const tile = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
+  for (let r = 0; r < rows; r++) for (let s = 0; s < cols; s++) c[co + r * ldc + s] += tile[4 * r + s];
+}
+
 /** C <- alpha op(A) op(B) + beta C; C is m x n, the inner dimension k. */
 export function gemmPortable<T extends FloatArray>(transA: boolean, transB: boolean, alpha: number, A: Matrix<T>, B: Matrix<T>, beta: number, C: Matrix<T>): void {
   const m = C.rows, n = C.cols, k = transA ? A.rows : A.cols;
@@ -33,38 +64,36 @@ export function gemmPortable<T extends FloatArray>(transA: boolean, transB: bool
   const lda = A.cols, ldb = B.cols;
   scale(c, m, n, beta, false);
   if (alpha === 0 || m === 0 || n === 0 || k === 0) return;
-  const panel = new Float64Array(KC * NC);
-  // op(A)(i, p): element stride along p and along i.
-  const aRow = transA ? 1 : lda, aCol = transA ? lda : 1;
+  const bp = new Float64Array(KC * NC);
+  const ap = new Float64Array(MC * KC);
   for (let j0 = 0; j0 < n; j0 += NC) {
-    const nb = Math.min(NC, n - j0);
+    const nb = Math.min(NC, n - j0), nq = Math.ceil(nb / 4);
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kb = Math.min(KC, k - p0);
-      // panel[p, j] = op(B)(p0 + p, j0 + j)
-      for (let p = 0; p < kb; p++) {
-        const dst = p * nb;
-        if (transB) {
-          for (let j = 0; j < nb; j++) panel[dst + j] = b[(j0 + j) * ldb + p0 + p];
-        } else {
-          const src = (p0 + p) * ldb + j0;
-          for (let j = 0; j < nb; j++) panel[dst + j] = b[src + j];
+      // bp[(q kb + p) 4 + s] = op(B)(p0 + p, j0 + 4q + s), zero beyond column n
+      for (let q = 0; q < nq; q++) {
+        for (let s = 0; s < 4; s++) {
+          const j = j0 + 4 * q + s;
+          const inside = j < j0 + nb;
+          for (let p = 0; p < kb; p++) bp[(q * kb + p) * 4 + s] = inside ? (transB ? b[j * ldb + p0 + p] : b[(p0 + p) * ldb + j]) : 0;
         }
       }
-      for (let i = 0; i < m; i++) {
-        const ci = i * n + j0;
-        const ai = i * aRow + p0 * aCol;
-        let p = 0;
-        for (; p + 4 <= kb; p += 4) {
-          const a0 = alpha * a[ai + p * aCol], a1 = alpha * a[ai + (p + 1) * aCol];
-          const a2 = alpha * a[ai + (p + 2) * aCol], a3 = alpha * a[ai + (p + 3) * aCol];
-          const r0 = p * nb, r1 = r0 + nb, r2 = r1 + nb, r3 = r2 + nb;
-          for (let j = 0; j < nb; j++) {
-            c[ci + j] += a0 * panel[r0 + j] + a1 * panel[r1 + j] + a2 * panel[r2 + j] + a3 * panel[r3 + j];
+      for (let i0 = 0; i0 < m; i0 += MC) {
+        const mb = Math.min(MC, m - i0), mq = Math.ceil(mb / 4);
+        // ap[(q kb + p) 4 + r] = alpha op(A)(i0 + 4q + r, p0 + p), zero beyond row m
+        for (let q = 0; q < mq; q++) {
+          for (let r = 0; r < 4; r++) {
+            const i = i0 + 4 * q + r;
+            const inside = i < i0 + mb;
+            for (let p = 0; p < kb; p++) ap[(q * kb + p) * 4 + r] = inside ? alpha * (transA ? a[(p0 + p) * lda + i] : a[i * lda + p0 + p]) : 0;
           }
         }
-        for (; p < kb; p++) {
-          const a0 = alpha * a[ai + p * aCol], r0 = p * nb;
-          for (let j = 0; j < nb; j++) c[ci + j] += a0 * panel[r0 + j];
+        for (let qi = 0; qi < mq; qi++) {
+          const i = i0 + 4 * qi, rows = Math.min(4, i0 + mb - i);
+          for (let qj = 0; qj < nq; qj++) {
+            const j = j0 + 4 * qj, cols = Math.min(4, j0 + nb - j);
+            microKernel(ap, qi * kb * 4, bp, qj * kb * 4, kb, c, i * n + j, n, rows, cols);
+          }
         }
       }
     }

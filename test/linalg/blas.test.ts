@@ -18,7 +18,8 @@ describe.each(backendsUnderTest())('%s backend: gemm', (_name, backend) => {
     [5, 6, 1],
     [1, 1, 1],
     [17, 13, 11],
-    [33, 65, 130], // more than one packed panel along k in the portable gemm
+    [33, 65, 130], // more than one packed block along k in the portable gemm (KC = 128)
+    [70, 517, 9], // more than one block along m (MC = 64) and n (NC = 512), ragged 4x4 edge tiles
   ];
   let seed = 1;
   for (const [m, n, k] of shapes) {
