@@ -217,7 +217,7 @@ function adapt(res: Resolved, evaluate: (stage: Stage) => [number, number]): Qua
     value = v;
     evaluations += count;
     const where = { rule: stage.kind, order: stage.order, evaluations };
-    if (Number.isNaN(value)) return { ok: false, reason: 'nan', last: value, ...where, errorEstimate: NaN };
+    if (!Number.isFinite(value)) return { ok: false, reason: 'nan', last: value, ...where, errorEstimate: NaN };
     if (res.stages.length === 1) return { ok: true, value, ...where, errorEstimate: NaN };
     if (i > 0) {
       err = Math.abs(value - prev);

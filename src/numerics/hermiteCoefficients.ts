@@ -70,7 +70,7 @@ export function hermiteCoefficientsByQuadrature(f: (z: number) => number, K: num
     }
     last = { mu, secondMoment: m2 };
     const where = { rule: stage.kind, order: stage.order, evaluations };
-    if (Number.isNaN(m2) || mu.some(Number.isNaN)) return { ok: false, reason: 'nan', last, ...where, errorEstimate: NaN };
+    if (!Number.isFinite(m2) || !mu.every(Number.isFinite)) return { ok: false, reason: 'nan', last, ...where, errorEstimate: NaN };
     if (stages.length === 1) return { ok: true, mu, secondMoment: m2, ...where, errorEstimate: NaN };
     if (prev) {
       const norm = Math.sqrt(Math.max(m2, 0));

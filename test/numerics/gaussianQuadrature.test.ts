@@ -106,6 +106,8 @@ describe('expectation (1-D)', () => {
     const n = integrateGaussian((z) => (z > 1 ? NaN : 1));
     expect(n.ok === false && n.reason).toBe('nan');
     expect(() => expectation(() => NaN)).toThrow(/returned NaN/);
+    const inf = integrateGaussian((z) => Math.exp(z * z)); // E exp(z^2) = infinity
+    expect(inf.ok === false && inf.reason).toBe('nan');
   });
   it('fixed order skips the check; options are validated', () => {
     const r = integrateGaussian((z) => z * z, { nodes: 2 });
