@@ -12,7 +12,8 @@
 // The full run writes bench/RESULTS.md; --quick (small sizes, a smoke test) writes bench/out/linalg-quick.md.
 // The script runs `npm run build` first (so dist/ is never stale); --skip-build skips it but refuses to run
 // when a source file is newer than its compiled output.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, platform, release } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -173,17 +174,6 @@ async function featlearnSetup(id, quick, mods) {
   }
 }
 
-function timeIt(run, warmup, repeats) {
-  for (let i = 0; i < warmup; i++) run();
-  const times = [];
-  for (let i = 0; i < repeats; i++) {
-    const t0 = process.hrtime.bigint();
-    run();
-    times.push(Number(process.hrtime.bigint() - t0) / 1e9);
-  }
-  return times;
-}
-
 function numpyEnv(threads) {
   const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
   const removed = [];
@@ -196,11 +186,37 @@ function numpyEnv(threads) {
   return { env, removed };
 }
 
-function python(args, env) {
-  const r = spawnSync('python3', [join(root, 'bench', 'ref', 'linalg.py'), ...args], { cwd: root, env, encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (r.error) fail(`cannot run python3: ${r.error.message}`);
-  if (r.status !== 0) fail(`bench/ref/linalg.py ${args.join(' ')} failed:\n${r.stderr}`);
-  return JSON.parse(r.stdout);
+/** The numpy/scipy side: one python3 child (bench/ref/linalg.py serve) answering JSON-line requests. */
+function startPython(env) {
+  const child = spawn('python3', [join(root, 'bench', 'ref', 'linalg.py'), 'serve'], { cwd: root, env, stdio: ['pipe', 'pipe', 'inherit'] });
+  const waiting = [];
+  let exited;
+  createInterface({ input: child.stdout }).on('line', (line) => waiting.shift()?.resolve(line));
+  const failAll = (err) => {
+    exited = err;
+    for (const w of waiting.splice(0)) w.reject(err);
+  };
+  child.on('error', (e) => failAll(new Error(`cannot run python3: ${e.message}`)));
+  child.on('exit', (code) => failAll(new Error(`bench/ref/linalg.py exited (code ${code}); see its error above`)));
+  return {
+    async request(obj) {
+      if (exited) throw exited;
+      const reply = new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+      child.stdin.write(`${JSON.stringify(obj)}\n`);
+      const r = JSON.parse(await reply);
+      if (r.error) throw new Error(`bench/ref/linalg.py: ${r.error}`);
+      return r;
+    },
+    close() {
+      child.stdin.end(`${JSON.stringify({ cmd: 'quit' })}\n`);
+    },
+  };
+}
+
+function timeOnce(run) {
+  const t0 = process.hrtime.bigint();
+  run();
+  return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
 function fmtMs(t) {
@@ -231,26 +247,32 @@ async function main() {
   const load = loadNative();
   const ew = load.ok && typeof load.addon.elementwiseInfo === 'function' ? load.addon.elementwiseInfo() : { tanh: 'unknown' };
   const { env, removed } = numpyEnv(threads);
-  const pyInfo = python(['info'], env);
+  const py = startPython(env);
+  const pyInfo = await py.request({ cmd: 'info' });
 
+  // Per case: one warm-up call per side, then the repeats alternate featlearn and numpy calls, so that both
+  // sides see the same machine load.
   const rows = [];
   for (const c of CASES) {
     const repeats = opts.repeats ?? c.repeats;
     process.stderr.write(`bench: ${c.id} ...`);
     const setup = await featlearnSetup(c.id, opts.quick, { la, random });
-    let flTimes, shape = setup.shape, note = '';
-    if (setup.unavailable) {
-      note = `featlearn side not available: ${setup.unavailable}`;
-    } else {
-      flTimes = timeIt(setup.run, 1, repeats);
+    const np = await py.request({ cmd: 'setup', case: c.id, quick: opts.quick, seed: 2024 });
+    const note = setup.unavailable ? `featlearn side not available: ${setup.unavailable}` : '';
+    const flTimes = [], npTimes = [];
+    if (setup.run) setup.run();
+    await py.request({ cmd: 'run' });
+    for (let r = 0; r < repeats; r++) {
+      if (setup.run) flTimes.push(timeOnce(setup.run));
+      npTimes.push((await py.request({ cmd: 'run' })).time);
     }
-    const np = python([c.id, '--quick', opts.quick ? '1' : '0', '--warmup', '1', '--repeats', String(repeats)], env);
-    shape = shape ?? np.shape;
-    const f = flTimes && median(flTimes), n = median(np.times);
+    const f = setup.run ? median(flTimes) : undefined, n = median(npTimes);
     const ratio = f === undefined ? undefined : f / n;
+    const shape = setup.shape ?? np.shape;
     rows.push({ ...c, repeats, shape, featlearn: f, numpy: n, ratio, met: ratio === undefined ? 'not available' : ratio <= c.target ? 'yes' : 'NO', note });
     process.stderr.write(` featlearn ${fmtMs(f)} ms, numpy ${fmtMs(n)} ms${ratio ? `, ratio ${ratio.toFixed(2)}` : ''}\n`);
   }
+  py.close();
 
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
@@ -259,7 +281,7 @@ async function main() {
     `# featlearn benchmark: ${opts.suite}${opts.quick ? ' (quick smoke run, small sizes)' : ''}`,
     '',
     `Generated by \`${command}\` (bench/run.mjs) on ${new Date().toISOString()}.`,
-    'Times are medians of the repeats after one warm-up call per side, in milliseconds; ratio = featlearn / numpy (lower is better).',
+    'Times are medians of the repeats, in milliseconds, after one warm-up call per side; featlearn and numpy calls alternate repeat by repeat (same machine load). ratio = featlearn / numpy (lower is better).',
     '',
     '| case | size | repeats | featlearn (ms) | numpy/scipy (ms) | ratio | target | met |',
     '|---|---|---|---|---|---|---|---|',

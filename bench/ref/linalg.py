@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""numpy/scipy reference timings for `npm run bench -- linalg` (bench/run.mjs spawns this once per case).
+"""numpy/scipy reference timings for `npm run bench -- linalg`.
 
-Usage:  python3 bench/ref/linalg.py info
-        python3 bench/ref/linalg.py CASE --quick 0|1 --warmup W --repeats R --seed S
-Prints one JSON object on stdout: for `info`, the versions and the OpenBLAS builds in use; for a case,
-{"case", "times" (seconds, one per timed repeat), "shape"}.
-Threads are set by the parent through OPENBLAS_NUM_THREADS / OMP_NUM_THREADS in this process's environment.
-Every timed call writes into preallocated outputs where numpy allows it (matmul out=, tanh out=,
-standard_normal out=), as featlearn does.
+Usage:  python3 bench/ref/linalg.py serve      (used by bench/run.mjs: JSON lines on stdin/stdout)
+        python3 bench/ref/linalg.py info
+        python3 bench/ref/linalg.py CASE --quick 0|1 --warmup W --repeats R --seed S   (standalone timing)
+`serve` answers one JSON object per request line: {"cmd": "info"} -> versions and the OpenBLAS builds in use;
+{"cmd": "setup", "case", "quick", "seed"} -> {"shape"}; {"cmd": "run"} -> {"time"} (seconds, one call of the
+case set up last); {"cmd": "quit"}. bench/run.mjs alternates featlearn and numpy calls repeat by repeat, so
+that both sides see the same machine load. Threads are set by the parent through OPENBLAS_NUM_THREADS /
+OMP_NUM_THREADS in this process's environment. Every timed call writes into preallocated outputs where numpy
+allows it (matmul out=, tanh out=, standard_normal out=), as featlearn does.
 """
 import argparse
 import ctypes
@@ -105,9 +107,34 @@ def setup(case, quick, rng):
     raise SystemExit(f"linalg.py: unknown case {case!r}")
 
 
+def serve():
+    current = None
+    for line in sys.stdin:
+        req = json.loads(line)
+        cmd = req.get("cmd")
+        if cmd == "quit":
+            break
+        if cmd == "info":
+            out = info()
+        elif cmd == "setup":
+            current, shape = setup(req["case"], bool(req.get("quick")), np.random.default_rng(req.get("seed", 2024)))
+            out = {"shape": shape}
+        elif cmd == "run":
+            t0 = time.perf_counter()
+            current()
+            out = {"time": time.perf_counter() - t0}
+        else:
+            out = {"error": f"unknown command {cmd!r}"}
+        sys.stdout.write(json.dumps(out) + "\n")
+        sys.stdout.flush()
+
+
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == "info":
         print(json.dumps(info()))
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "serve":
+        serve()
         return
     p = argparse.ArgumentParser()
     p.add_argument("case")
