@@ -7,6 +7,8 @@ import { getBackend, LinalgError } from '../linalg/index.js';
 import { ConfigError } from '../config/validate.js';
 import { featlearnVersion } from '../provenance/version.js';
 import { doctorCommand } from './commands/doctor.js';
+import { simulateCommand } from './commands/simulate.js';
+import { SimulationError } from '../simulate/errors.js';
 import type { GlobalOptions } from './output.js';
 
 function parseThreads(value: string): number {
@@ -29,6 +31,7 @@ export function buildProgram(): Command {
     });
   const globals = (): GlobalOptions => program.opts<GlobalOptions>();
   program.addCommand(doctorCommand(globals));
+  program.addCommand(simulateCommand(globals));
   return program;
 }
 
@@ -37,7 +40,7 @@ export async function main(argv: string[]): Promise<number> {
     await buildProgram().parseAsync(argv);
     return 0;
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof LinalgError) {
+    if (e instanceof ConfigError || e instanceof LinalgError || e instanceof SimulationError) {
       process.stderr.write(`featlearn: ${e.message}\n`);
       return 2;
     }
