@@ -74,13 +74,17 @@ export type ExactRiskResult =
 export interface ExactRiskOptions {
   /** 'auto' (default): "mehler" when its series converges within maxOrder terms, else "conditional". */
   method?: 'auto' | 'mehler' | 'conditional';
-  /** Target truncation error relative to E f*^2 + E f_hat^2-bound (default 1e-10). */
+  /** Target truncation error relative to E f*^2 + (sum_i |a_i| |sigma(u_i)|_2)^2 / N + b^2 (default 1e-9). */
   tolerance?: number;
   /** Largest Mehler order for the neuron pairs (default 80 for "mehler", 40 for "conditional"). */
   maxOrder?: number;
   /** Largest Mehler order for the neuron-target terms (default 400). */
   maxTargetOrder?: number;
-  /** Gauss–Legendre points per panel of the zeta rule of route "conditional" (default 6). */
+  /**
+   * Gauss–Legendre points per panel of the zeta rule of route "conditional". Default: automatic — the cheap
+   * terms (diagonal, order 0, target) on 4, 8, 16, 32 points per panel until two successive rules agree to
+   * max(tolerance, 1e-8) relative; their difference is added to `truncation` as the zeta-quadrature error.
+   */
   zetaPoints?: number;
 }
 
@@ -92,7 +96,7 @@ export function exactRisk(pred: ReadoutPredictor, target: SingleIndexTarget, bac
   const d = W.rows;
   const N = W.cols;
   validate(pred, target, opts);
-  const tolerance = opts.tolerance ?? 1e-10;
+  const tolerance = opts.tolerance ?? 1e-9;
   const method = opts.method ?? 'auto';
   const warnings: string[] = [];
 
@@ -124,7 +128,7 @@ export function exactRisk(pred: ReadoutPredictor, target: SingleIndexTarget, bac
       if (K > maxOrderMehler) return { ok: false, reason: `method "mehler": max |rho_ij| = ${R.max.toPrecision(4)} needs Mehler order ${K} > maxOrder = ${maxOrderMehler}` };
       const rhoStar = new Float64Array(N);
       for (let i = 0; i < N; i++) rhoStar[i] = s[i] > 0 ? clampUnit(cw[i] / s[i]) : 0;
-      return evaluate({ pred, target, backend, Rm: G, rho: R, rhoStar, alpha: null, t: s, bv: 0, tStarPerp: 1, K, tolAbs, zetaPoints: 0, targetSecondMoment, A1, warnings, maxTargetOrder: opts.maxTargetOrder ?? 400, label: 'mehler' });
+      return evaluate({ pred, target, backend, Rm: G, rho: R, rhoStar, alpha: null, t: s, bv: 0, tStarPerp: 1, K, tolAbs, zetaPoints: 0, zetaTol: tolAbs, targetSecondMoment, A1, warnings, maxTargetOrder: opts.maxTargetOrder ?? 400, label: 'mehler' });
     }
     // G was overwritten by the correlations: rebuild it for the conditional route
     backend.syrk(true, 1, W, 0, G);
@@ -153,7 +157,7 @@ export function exactRisk(pred: ReadoutPredictor, target: SingleIndexTarget, bac
       reason: `neurons too strongly correlated for the exact risk: after conditioning on the top singular direction, max |rho_perp_ij| = ${R.max.toPrecision(4)} needs Mehler order ${K} > maxOrder = ${maxOrderCond}; use Monte Carlo`,
     };
   }
-  return evaluate({ pred, target, backend, Rm: G, rho: R, rhoStar, alpha, t, bv, tStarPerp, K, tolAbs, zetaPoints: opts.zetaPoints ?? 6, targetSecondMoment, A1, warnings, maxTargetOrder: opts.maxTargetOrder ?? 400, label: 'conditional' });
+  return evaluate({ pred, target, backend, Rm: G, rho: R, rhoStar, alpha, t, bv, tStarPerp, K, tolAbs, zetaPoints: opts.zetaPoints ?? -1, zetaTol: Math.max(tolAbs, 1e-8 * scale), targetSecondMoment, A1, warnings, maxTargetOrder: opts.maxTargetOrder ?? 400, label: 'conditional' });
 }
 
 function validate(pred: ReadoutPredictor, target: SingleIndexTarget, opts: ExactRiskOptions): void {
@@ -183,8 +187,8 @@ function clampUnit(x: number): number {
 }
 
 /**
- * Overwrites the Gram matrix G (N x N, both triangles) with the correlations
- * (G_ij - alpha_i alpha_j) / (t_i t_j) for i != j (0 where t_i t_j = 0) and 0 on the diagonal.
+ * Overwrites the strict lower triangle of the Gram matrix G (N x N) with the correlations
+ * (G_ij - alpha_i alpha_j) / (t_i t_j), i > j (0 where t_i t_j = 0); the rest of G is left as it was.
  */
 function correlationsInPlace(G: Matrix<Float64Array>, t: Float64Array, alpha: Float64Array | null): { max: number } {
   const N = G.rows;
@@ -194,8 +198,8 @@ function correlationsInPlace(G: Matrix<Float64Array>, t: Float64Array, alpha: Fl
     const ti = t[i];
     const ai = alpha ? alpha[i] : 0;
     const row = i * N;
-    for (let j = 0; j < N; j++) {
-      if (j === i || ti === 0 || t[j] === 0) {
+    for (let j = 0; j < i; j++) {
+      if (ti === 0 || t[j] === 0) {
         g[row + j] = 0;
         continue;
       }
@@ -229,7 +233,10 @@ interface EvaluateInput {
   tStarPerp: number;
   K: number;
   tolAbs: number;
+  /** 0: no conditioning (one node); > 0: fixed points per panel; -1: automatic (4, 8, 16, 32). */
   zetaPoints: number;
+  /** Accepted change of the cheap terms between successive zeta rules (automatic choice). */
+  zetaTol: number;
   targetSecondMoment: number;
   /** sum_i |a_i| sqrt(E sigma(<w_i, x>)^2) */
   A1: number;
@@ -377,18 +384,49 @@ function evaluate(inp: EvaluateInput): ExactRiskResult {
   const a = pred.a;
   const b = pred.b;
   const sqrtN = Math.sqrt(N);
-  const rule = zetaRule(inp.zetaPoints);
+  let zetaPoints = inp.zetaPoints;
+  let zetaError = 0;
+  let zetaNote = '';
+  const cheap = (t: NodeTerms) => t.diag / N + t.order0 / N + (2 * b * t.mean) / sqrtN - (2 * t.cross) / sqrtN;
+  let terms: NodeTerms | undefined;
+  if (zetaPoints < 0) {
+    // automatic: cheap terms on 4 points per panel, then full passes on 8, 16, 32 until two successive rules agree
+    const first = nodeTerms(inp, zetaRule(4), 0, false);
+    if ('ok' in first) return first;
+    let prev: NodeTerms = first;
+    zetaError = Infinity;
+    for (const m of [8, 16, 32]) {
+      const cur = nodeTerms(inp, zetaRule(m), K, true);
+      if ('ok' in cur) return cur;
+      zetaError = Math.abs(cheap(cur) - cheap(prev));
+      terms = cur;
+      zetaPoints = m;
+      if (zetaError <= inp.zetaTol) break;
+      prev = cur;
+    }
+    zetaNote = ', zeta rule chosen by doubling';
+    if (zetaError > inp.zetaTol) warnings.push(`zeta quadrature: the cheap terms still changed by ${zetaError.toExponential(2)} between 16 and 32 points per panel`);
+  } else if (zetaPoints > 0) {
+    const half = Math.max(1, Math.floor(zetaPoints / 2));
+    const coarse = nodeTerms(inp, zetaRule(half), 0, false);
+    if ('ok' in coarse) return coarse;
+    const full = nodeTerms(inp, zetaRule(zetaPoints), K, true);
+    if ('ok' in full) return full;
+    terms = full;
+    zetaError = Math.abs(cheap(full) - cheap(coarse));
+    if (zetaError > inp.zetaTol) warnings.push(`zeta quadrature: the cheap terms changed by ${zetaError.toExponential(2)} between ${zetaPoints} and ${half} points per panel`);
+  } else {
+    const full = nodeTerms(inp, zetaRule(0), K, true);
+    if ('ok' in full) return full;
+    terms = full;
+  }
+  if (terms === undefined) return { ok: false, reason: 'internal: no zeta rule was evaluated' };
+  const rule = zetaRule(zetaPoints);
   const np = rule.nodes.length;
-  const terms = nodeTerms(inp, rule, K, true);
-  if ('ok' in terms) return terms;
   const width = K + 1;
 
-  // pair sums, orders 1..K (order 0 is in terms.order0): sum_{i != j} (U_k U_k^T)_ij rho_ij^k
+  // pair sums, orders 1..K (order 0 is in terms.order0), on the lower triangle
   const R = Rm.data;
-  const Pw = new Float64Array(N * N); // running Hadamard power rho^{o k}
-  Pw.set(R);
-  const M = zeros(N, N);
-  const Uk = zeros(N, np);
   let pairs = terms.order0 - 0; // i = j part of order 0 removed below
   {
     // remove the diagonal of the order-0 term: sum_p omega_p sum_i a_i^2 mu_0(i,p)^2
@@ -401,50 +439,71 @@ function evaluate(inp: EvaluateInput): ExactRiskResult {
     }
     pairs -= d0;
   }
-  for (let k = 1; k <= K; k++) {
-    let S = 0;
-    if (np === 1) {
-      const v = new Float64Array(N);
-      for (let i = 0; i < N; i++) v[i] = a[i] * terms.coef[i * width + k];
-      for (let i = 1; i < N; i++) {
-        const row = i * N;
-        let acc = 0;
-        for (let j = 0; j < i; j++) acc += v[j] * Pw[row + j];
-        S += v[i] * acc;
-      }
-    } else {
-      for (let i = 0; i < N; i++) {
-        for (let p = 0; p < np; p++) Uk.data[i * np + p] = Math.sqrt(rule.weights[p]) * a[i] * terms.coef[(p * N + i) * width + k];
-      }
-      backend.syrk(false, 1, Uk, 0, M);
-      const m = M.data;
-      for (let i = 1; i < N; i++) {
-        const row = i * N;
-        let acc = 0;
-        for (let j = 0; j < i; j++) acc += m[row + j] * Pw[row + j];
-        S += acc;
-      }
-    }
-    pairs += 2 * S;
-    if (k < K) for (let q = 0; q < Pw.length; q++) Pw[q] *= R[q];
-  }
-  // truncation bound of the pair sums: sum_{i != j} |rho_ij|^{K+1} tau_i tau_j,
-  // tau_i = sqrt(sum_p omega_p a_i^2 T_ip)  (Cauchy–Schwarz over the nodes)
+  let pairBound = 0;
+  // tau_i = sqrt(sum_p omega_p a_i^2 T_ip): Cauchy–Schwarz over the nodes for the truncation bound
   const tau = new Float64Array(N);
   for (let i = 0; i < N; i++) {
     let s = 0;
     for (let p = 0; p < np; p++) s += rule.weights[p] * terms.tail[p * N + i];
     tau[i] = Math.abs(a[i]) * Math.sqrt(s);
   }
-  let pairBound = 0;
-  for (let i = 1; i < N; i++) {
-    const row = i * N;
-    let acc = 0;
-    for (let j = 0; j < i; j++) {
-      const r = Math.abs(R[row + j]);
-      acc += (K === 0 ? r : Math.abs(Pw[row + j]) * r) * tau[j];
+  if (np === 1) {
+    // one pass over the pairs i > j, Horner in rho_ij over the orders K..1, and the bound |rho|^{K+1} tau_i tau_j
+    const V = new Float64Array(N * width);
+    for (let i = 0; i < N; i++) for (let k = 0; k <= K; k++) V[i * width + k] = a[i] * terms.coef[i * width + k];
+    let S = 0;
+    for (let i = 1; i < N; i++) {
+      const row = i * N;
+      const vi = i * width;
+      for (let j = 0; j < i; j++) {
+        const r = R[row + j];
+        const vj = j * width;
+        let h = 0;
+        for (let k = K; k >= 1; k--) h = (h + V[vi + k] * V[vj + k]) * r;
+        S += h;
+        const ar = Math.abs(r);
+        let pw = ar;
+        for (let k = 0; k < K; k++) pw *= ar;
+        pairBound += pw * tau[i] * tau[j];
+      }
     }
-    pairBound += 2 * acc * tau[i];
+    pairs += 2 * S;
+    pairBound *= 2;
+  } else {
+    // sum_{i != j} (U_k U_k^T)_ij rho_ij^k with U_k[i, p] = sqrt(omega_p) a_i mu_k(i, p): one syrk per order,
+    // the Hadamard power kept in the lower triangle of Pw
+    const Pw = new Float64Array(N * N);
+    Pw.set(R);
+    const M = zeros(N, N);
+    const Uk = zeros(N, np);
+    for (let k = 1; k <= K; k++) {
+      for (let i = 0; i < N; i++) {
+        for (let p = 0; p < np; p++) Uk.data[i * np + p] = Math.sqrt(rule.weights[p]) * a[i] * terms.coef[(p * N + i) * width + k];
+      }
+      backend.syrk(false, 1, Uk, 0, M);
+      const m = M.data;
+      let S = 0;
+      for (let i = 1; i < N; i++) {
+        const row = i * N;
+        for (let j = 0; j < i; j++) S += m[row + j] * Pw[row + j];
+      }
+      pairs += 2 * S;
+      if (k < K) {
+        for (let i = 1; i < N; i++) {
+          const row = i * N;
+          for (let j = 0; j < i; j++) Pw[row + j] *= R[row + j];
+        }
+      }
+    }
+    for (let i = 1; i < N; i++) {
+      const row = i * N;
+      let acc = 0;
+      for (let j = 0; j < i; j++) {
+        const r = Math.abs(R[row + j]);
+        acc += (K === 0 ? r : Math.abs(Pw[row + j]) * r) * tau[j];
+      }
+      pairBound += 2 * acc * tau[i];
+    }
   }
 
   const predictorSecondMoment = (terms.diag + pairs) / N + (2 * b * terms.mean) / sqrtN + b * b;
@@ -458,22 +517,13 @@ function evaluate(inp: EvaluateInput): ExactRiskResult {
   const quadrature = 2 * qe * (inp.A1 / sqrtN) * (inp.A1 / sqrtN + Math.sqrt(targetSecondMoment));
   let truncation = pairBound / N + (2 * terms.crossBound) / sqrtN + quadrature;
 
-  if (np > 1) {
-    // zeta-quadrature error: the cheap terms again on a rule with half the points per panel
-    const coarse = nodeTerms(inp, zetaRule(Math.max(1, Math.floor(inp.zetaPoints / 2))), 0, false);
-    if ('ok' in coarse) return coarse;
-    const fine = terms.diag / N + (2 * b * terms.mean) / sqrtN - (2 * terms.cross) / sqrtN + terms.order0 / N;
-    const crude = coarse.diag / N + (2 * b * coarse.mean) / sqrtN - (2 * coarse.cross) / sqrtN + coarse.order0 / N;
-    const zetaError = Math.abs(fine - crude);
-    truncation += zetaError;
-    if (zetaError > 1e3 * inp.tolAbs) warnings.push(`zeta quadrature: the cheap terms changed by ${zetaError.toExponential(2)} between ${inp.zetaPoints} and ${Math.max(1, Math.floor(inp.zetaPoints / 2))} points per panel`);
-  }
+  truncation += zetaError;
   if (!Number.isFinite(risk)) return { ok: false, reason: `the exact risk came out non-finite (${risk}); terms: E f*^2 = ${targetSecondMoment}, E f* f = ${cross}, E f^2 = ${predictorSecondMoment}` };
   if (truncation > 1e3 * inp.tolAbs) warnings.push(`truncation bound ${truncation.toExponential(2)} exceeds the tolerance ${inp.tolAbs.toExponential(2)}`);
   return {
     ok: true,
     risk,
-    method: label === 'mehler' ? `mehler (order ${K}, target order ${terms.targetOrder})` : `conditional on the top singular direction (order ${K}, target order ${terms.targetOrder}, ${np} zeta nodes)`,
+    method: label === 'mehler' ? `mehler (order ${K}, target order ${terms.targetOrder})` : `conditional on the top singular direction (order ${K}, target order ${terms.targetOrder}, ${np} zeta nodes${zetaNote})`,
     truncation,
     warnings,
     terms: { targetSecondMoment, cross, predictorSecondMoment },

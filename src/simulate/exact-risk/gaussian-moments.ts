@@ -110,7 +110,7 @@ export function gaussianMoments(
       coef.set(t.coef.subarray(i * width, (i + 1) * width), r * width);
       m2[r] = t.m2[i];
     });
-    if (!(t.error <= tol * Math.sqrt(Math.max(1, ...t.m2)) * 1e3)) {
+    if (!(t.error <= tol * Math.sqrt(maxOf(t.m2, 1)) * 1e3)) {
       return { ok: false, reason: `activation "${act.name}": the quadrature table did not reach accuracy ${tol} (estimated error ${t.error.toExponential(2)})` };
     }
     return { ok: true, K, coef, m2, method: 'quadrature-table', quadratureError: t.error };
@@ -132,6 +132,12 @@ export function gaussianMoments(
     if (Number.isFinite(res.errorEstimate)) quadratureError = Math.max(quadratureError, res.errorEstimate);
   }
   return { ok: true, K, coef, m2, method: 'adaptive-quadrature', quadratureError };
+}
+
+function maxOf(x: Float64Array, floor: number): number {
+  let m = floor;
+  for (const v of x) if (v > m) m = v;
+  return m;
 }
 
 function subset(x: Float64Array, idx: readonly number[]): Float64Array {
@@ -156,7 +162,7 @@ function quadratureTable(act: Activation, shifts: Float64Array, scales: Float64A
   const pIdx = [...probe];
   const pShift = subset(shifts, pIdx);
   const pScale = subset(scales, pIdx);
-  let m = 8;
+  let m = 4;
   let error = Infinity;
   for (; m <= 64; m *= 2) {
     const a = evaluateTable(act, pShift, pScale, K, m, backend);
@@ -164,7 +170,7 @@ function quadratureTable(act: Activation, shifts: Float64Array, scales: Float64A
     error = 0;
     for (let i = 0; i < a.coef.length; i++) error = Math.max(error, Math.abs(a.coef[i] - b.coef[i]));
     for (let i = 0; i < a.m2.length; i++) error = Math.max(error, Math.abs(a.m2[i] - b.m2[i]) / Math.max(1, Math.sqrt(Math.abs(b.m2[i]))));
-    const scale = Math.sqrt(Math.max(1, ...b.m2));
+    const scale = Math.sqrt(maxOf(b.m2, 1));
     if (error <= tol * scale) break;
   }
   m = Math.min(m, 64);
@@ -175,15 +181,17 @@ function quadratureTable(act: Activation, shifts: Float64Array, scales: Float64A
 /** One pass of route 4 with m points per panel. */
 function evaluateTable(act: Activation, shifts: Float64Array, scales: Float64Array, K: number, m: number, backend: LinalgBackend): { coef: Float64Array; m2: Float64Array } {
   const rule = piecewiseGaussianRule(m);
-  const z: number[] = [];
-  const w: number[] = [];
+  const keep: number[] = [];
   rule.nodes.forEach((x, q) => {
-    if (Math.abs(x) <= TABLE_HALF_WIDTH) {
-      z.push(x);
-      w.push(rule.weights[q]);
-    }
+    if (Math.abs(x) <= TABLE_HALF_WIDTH) keep.push(q);
   });
-  const nq = z.length;
+  const nq = keep.length;
+  const z = new Float64Array(nq);
+  const w = new Float64Array(nq);
+  keep.forEach((q, i) => {
+    z[i] = rule.nodes[q];
+    w[i] = rule.weights[q];
+  });
   const width = K + 1;
   const H: Matrix<Float64Array> = { rows: nq, cols: width, data: new Float64Array(nq * width) };
   const h = new Float64Array(width);
@@ -217,3 +225,4 @@ function evaluateTable(act: Activation, shifts: Float64Array, scales: Float64Arr
   }
   return { coef, m2 };
 }
+
