@@ -57,6 +57,8 @@ export interface SrfTheoryOptions {
   tables?: ConditionalTableOptions;
   /** Largest number of iterations of the damped solver (default 100000). */
   maxIterations?: number;
+  /** Damping of the damped solver (default 0.5, the authors' value). */
+  damping?: number;
 }
 
 interface SrfTheoryCommon {
@@ -179,7 +181,7 @@ function solveWith(config: ExperimentConfig, prep: Prepared, spectrum: SrfSpectr
   const ws = opts.warmStart;
   const r =
     method === 'srf-damped'
-      ? dampedSolve(problem, { start: ws, maxIterations: opts.maxIterations })
+      ? dampedSolve(problem, { start: ws, maxIterations: opts.maxIterations, damping: opts.damping })
       : reducedSolve(problem, { warmStart: ws ? { V1: ws.V1, V2: ws.V2 } : undefined });
   if (!r.ok) {
     return { ...common, ok: false, reason: r.reason, message: r.message, converged: false, iterations: r.iterations, residual: r.residual, last: r.last };
