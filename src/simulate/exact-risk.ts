@@ -109,7 +109,7 @@ export function exactRisk(pred: ReadoutPredictor, target: SingleIndexTarget, bac
   for (let i = 0; i < N; i++) s[i] = Math.sqrt(Math.max(G.data[i * N + i], 0));
 
   // scale of the risk terms, for the relative tolerance
-  const m0 = gaussianMoments(pred.activation, new Float64Array(N), s, 0, backend);
+  const m0 = gaussianMoments(pred.activation, new Float64Array(N), s, method === 'conditional' ? 0 : opts.maxOrder ?? 80, backend);
   if (!m0.ok) return { ok: false, reason: m0.reason };
   const tStar = gaussianMoments(target.link, new Float64Array(1), new Float64Array([1]), 0, backend);
   if (!tStar.ok) return { ok: false, reason: tStar.reason };
@@ -123,7 +123,9 @@ export function exactRisk(pred: ReadoutPredictor, target: SingleIndexTarget, bac
 
   if (method !== 'conditional') {
     const R = correlationsInPlace(G, s, null);
-    const K = orderFor(R.max, (A1 * A1) / N, tolAbs / 2);
+    // order from the actual Mehler tails T_i(K) = E sigma(u_i)^2 - sum_{k<=K} mu_k^2 (exactly 0 beyond the
+    // degree of a polynomial activation): smallest K with max|rho|^{K+1} (sum_i |a_i| sqrt(T_i(K)))^2 / N <= tol/2
+    const K = orderFromTails(R.max, a, m0, maxOrderMehler, tolAbs / 2);
     if (K <= maxOrderMehler || method === 'mehler') {
       if (K > maxOrderMehler) return { ok: false, reason: `method "mehler": max |rho_ij| = ${R.max.toPrecision(4)} needs Mehler order ${K} > maxOrder = ${maxOrderMehler}` };
       const rhoStar = new Float64Array(N);
@@ -210,6 +212,25 @@ function correlationsInPlace(G: Matrix<Float64Array>, t: Float64Array, alpha: Fl
     }
   }
   return { max };
+}
+
+/** Smallest K <= Kmax with rhoMax^{K+1} (sum_i |a_i| sqrt(T_i(K)))^2 / N <= tol, else Kmax + 1. */
+function orderFromTails(rhoMax: number, a: Float64Array, m: Extract<GaussianMomentsResult, { ok: true }>, Kmax: number, tol: number): number {
+  const N = a.length;
+  const width = m.K + 1;
+  const tails = Float64Array.from(m.m2);
+  let p = rhoMax;
+  for (let K = 0; K <= Math.min(Kmax, m.K); K++) {
+    let s = 0;
+    for (let i = 0; i < N; i++) {
+      const c = m.coef[i * width + K];
+      tails[i] -= c * c;
+      s += Math.abs(a[i]) * Math.sqrt(Math.max(tails[i], 4e-16 * m.m2[i], 0));
+    }
+    if ((p * s * s) / N <= tol) return K;
+    p *= rhoMax;
+  }
+  return Kmax + 1;
 }
 
 /** Smallest K with rhoMax^{K+1} * weight <= tol (0 when rhoMax = 0; Infinity-safe). */
