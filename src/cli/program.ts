@@ -8,6 +8,7 @@ import { ConfigError } from '../config/validate.js';
 import { featlearnVersion } from '../provenance/version.js';
 import { doctorCommand } from './commands/doctor.js';
 import { simulateCommand } from './commands/simulate.js';
+import { theoryCommand } from './commands/theory.js';
 import { SimulationError } from '../simulate/errors.js';
 import type { GlobalOptions } from './output.js';
 
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   const globals = (): GlobalOptions => program.opts<GlobalOptions>();
   program.addCommand(doctorCommand(globals));
   program.addCommand(simulateCommand(globals));
+  program.addCommand(theoryCommand(globals));
   return program;
 }
 
