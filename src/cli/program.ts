@@ -9,6 +9,7 @@ import { featlearnVersion } from '../provenance/version.js';
 import { doctorCommand } from './commands/doctor.js';
 import { simulateCommand } from './commands/simulate.js';
 import { theoryCommand } from './commands/theory.js';
+import { compareCommand } from './commands/compare.js';
 import { SimulationError } from '../simulate/errors.js';
 import type { GlobalOptions } from './output.js';
 
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   program.addCommand(doctorCommand(globals));
   program.addCommand(simulateCommand(globals));
   program.addCommand(theoryCommand(globals));
+  program.addCommand(compareCommand(globals));
   return program;
 }
 
