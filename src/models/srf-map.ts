@@ -113,9 +113,15 @@ export interface SrfNeuronMap {
 
 const SOURCE = 'sRF map (srf.md section 1)';
 
+// Moments per Activation object (the registry returns the same object for a spec until it is re-registered).
+const studentCache = new WeakMap<Activation, SrfStudentMoments>();
+const teacherCache = new WeakMap<Activation, SrfTeacherMoments>();
+
 /** Student moments: closed forms or quadrature (src/activations), E sigma'^2 by quadrature split at the kinks. */
 export function srfStudentMoments(activation: Activation | string): SrfStudentMoments {
   const act = typeof activation === 'string' ? getActivation(activation) : activation;
+  const hit = studentCache.get(act);
+  if (hit) return { ...hit };
   const e = hermiteExpansion(act, 2);
   const [mu0, mu1, mu2] = e.mu;
   const derivativeSecondMoment = expectation(
@@ -127,13 +133,20 @@ export function srfStudentMoments(activation: Activation | string): SrfStudentMo
   );
   let derivativeVariance = derivativeSecondMoment - mu1 * mu1;
   if (derivativeVariance < 0 && derivativeVariance > -1e-12 * Math.max(1, derivativeSecondMoment)) derivativeVariance = 0;
-  return { mu0, mu1, mu2, meanSecondDerivative: Math.SQRT2 * mu2, derivativeSecondMoment, derivativeVariance };
+  const out = { mu0, mu1, mu2, meanSecondDerivative: Math.SQRT2 * mu2, derivativeSecondMoment, derivativeVariance };
+  studentCache.set(act, out);
+  return { ...out };
 }
 
 /** Teacher-link moments (closed forms or quadrature, src/activations). */
 export function srfTeacherMoments(link: Activation | string): SrfTeacherMoments {
-  const e = hermiteExpansion(link, 1);
-  return { mu0Star: e.mu[0], mu1Star: e.mu[1], m2Star: e.secondMoment };
+  const act = typeof link === 'string' ? getActivation(link) : link;
+  const hit = teacherCache.get(act);
+  if (hit) return { ...hit };
+  const e = hermiteExpansion(act, 1);
+  const out = { mu0Star: e.mu[0], mu1Star: e.mu[1], m2Star: e.secondMoment };
+  teacherCache.set(act, out);
+  return { ...out };
 }
 
 /**

@@ -14,17 +14,22 @@
  * forms where they exist, quadrature split at the kinks otherwise): mu0 = nu_0, mu1 = nu_1 / sqrt(c),
  * mu2^2 = E sigma^2 - nu_0^2 - nu_1^2; likewise h = nu*_0, h1 = nu*_1, hh = E sigma*^2.
  *
- * Accuracy: the kappa rule's order is doubled (32, 64, ... up to `maxOrder`) until a set of moments the
+ * Accuracy: the kappa rule's order is doubled (24, 48, ... up to `maxOrder`) until a set of moments the
  * sRF equations use (E mu0^2, E mu1^2, E mu2^2, E mu1^4, E mu2^4, E mu0 h, E k mu1 h, E mu1 h1, E hh,
  * E k^2 mu1^2) changes by at most `tolerance` (relative to E sigma^2 E sigma*^2); the smooth Gaussian
  * convolutions make these integrands analytic when c > 0 and rho > 0. Columns that vanish within
  * 1e-13 of the activation's scale (mu0 of an odd student without spike, ...; mu2^2 within 1e-12 of its square,
  * the rounding of E sigma^2 - mu0^2 - mu1^2) are set to exactly 0 so that
  * the solver's "mu0 ≡ 0" branch is taken instead of a least-squares fit to rounding noise.
- * Cost: (table order) x (one coefficient evaluation of each activation): a closed form, or an adaptive
- * quadrature of ~100–1000 points (tanh) per node.
+ * Inner integrals over z: closed forms (relu, erf, sin, ... via src/activations) or, for activations
+ * without one, a FIXED piecewise Gauss–Legendre rule shared by all kappa nodes (src/numerics
+ * piecewiseGaussianRule, 6 points per panel; the table is recomputed with twice the points and accepted when
+ * the checked moments agree to `tolerance`); activations with kinks but no closed form use the adaptive
+ * per-node quadrature of src/activations, split at the moving kinks.
+ * Cost: (kappa order) x (inner rule size ~300) evaluations per activation, ~2 ms for tanh/tanh.
  */
 import { gaussHermite } from '../numerics/gaussHermite.js';
+import { piecewiseGaussianRule } from '../numerics/gaussianQuadrature.js';
 import { NumericsError } from '../numerics/errors.js';
 import { getActivation, hermiteExpansion, type Activation } from '../activations/index.js';
 
@@ -83,12 +88,14 @@ export interface ConditionalTables {
 export interface ConditionalTableOptions {
   /** Fixed order of the kappa rule (no doubling check). */
   order?: number;
-  /** First order of the doubling sequence (default 32). */
+  /** First order of the doubling sequence (default 24). */
   minOrder?: number;
   /** Largest order tried (default 512). */
   maxOrder?: number;
   /** Relative tolerance of the doubling check (default 1e-12). */
   tolerance?: number;
+  /** Points per panel of the fixed inner rule for activations without closed form (default 6, doubled until converged). */
+  innerNodes?: number;
 }
 
 interface RawTables {
@@ -102,7 +109,59 @@ interface RawTables {
   hh: Float64Array;
 }
 
-function tabulate(student: Activation, teacher: Activation, g: SrfGeometry, order: number): RawTables {
+/** Piecewise Gauss–Legendre rule in z (src/numerics), without the nodes whose weight underflows. */
+const innerRules = new Map<number, { z: Float64Array; w: Float64Array }>();
+function innerRule(m: number): { z: Float64Array; w: Float64Array } {
+  let r = innerRules.get(m);
+  if (!r) {
+    const rule = piecewiseGaussianRule(m);
+    // nodes whose weight is below 1e-22 of the largest (|z| > ~9.5) contribute < 1e-20 E|f|: dropped
+    const wmax = Math.max(...rule.weights);
+    const keep = rule.weights.map((w, i) => (w > 1e-22 * wmax ? i : -1)).filter((i) => i >= 0);
+    r = { z: Float64Array.from(keep, (i) => rule.nodes[i]), w: Float64Array.from(keep, (i) => rule.weights[i]) };
+    innerRules.set(m, r);
+  }
+  return r;
+}
+
+/**
+ * E f, E f z, E f^2 of z -> act(shift + scale z): closed forms / adaptive quadrature per call (src/activations)
+ * when the activation has a closed form or kinks; otherwise one FIXED piecewise rule with m points per panel
+ * shared by all nodes (fast; its accuracy is checked by doubling m in `conditionalTables`).
+ */
+function gaussianMoments(act: Activation, scale: number, shift: number, innerM: number, out: Float64Array): void {
+  if (act.closedForm || act.kinks.length > 0) {
+    const e = hermiteExpansion(act, 1, { scale, shift });
+    out[0] = e.mu[0];
+    out[1] = e.mu[1];
+    out[2] = e.secondMoment;
+    return;
+  }
+  const { z, w } = innerRule(innerM);
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  for (let i = 0; i < z.length; i++) {
+    const v = act.value(shift + scale * z[i]);
+    const wv = w[i] * v;
+    s0 += wv;
+    s1 += wv * z[i];
+    s2 += wv * v;
+  }
+  if (!Number.isFinite(s0) || !Number.isFinite(s1) || !Number.isFinite(s2)) {
+    throw new NumericsError('conditionalTables', `non-finite Gaussian moments of ${act.name}(${shift} + ${scale} z)`);
+  }
+  out[0] = s0;
+  out[1] = s1;
+  out[2] = s2;
+}
+
+/** Whether `act` goes through the fixed inner rule (whose order is then checked). */
+function usesFixedRule(act: Activation): boolean {
+  return !act.closedForm && act.kinks.length === 0;
+}
+
+function tabulate(student: Activation, teacher: Activation, g: SrfGeometry, order: number, innerM: number): RawTables {
   const rule = gaussHermite(order);
   const n = rule.nodes.length;
   const t: RawTables = {
@@ -116,16 +175,40 @@ function tabulate(student: Activation, teacher: Activation, g: SrfGeometry, orde
     hh: new Float64Array(n),
   };
   const sc = Math.sqrt(g.c);
-  for (let a = 0; a < n; a++) {
+  const m = new Float64Array(3);
+  // Parity halves the work: the Gauss–Hermite nodes are symmetric (node n-1-a = -node a), and for an odd
+  // (even) activation E f(-x + s z) = -(+) E f(x + s z), E f(-x + s z) z = +(-) E f(x + s z) z, E f^2 unchanged.
+  const half = Math.floor(n / 2); // nodes half .. n-1 are >= 0
+  const studentSign = student.parity === 'odd' ? -1 : student.parity === 'even' ? 1 : 0;
+  const teacherSign = teacher.parity === 'odd' ? -1 : teacher.parity === 'even' ? 1 : 0;
+  for (let a = n - 1; a >= 0; a--) {
     const k = t.kappa[a];
-    const s = hermiteExpansion(student, 1, { scale: sc, shift: g.r * k });
-    t.mu0[a] = s.mu[0];
-    t.mu1[a] = s.mu[1] / sc;
-    t.mu2Squared[a] = Math.max(0, s.secondMoment - s.mu[0] * s.mu[0] - s.mu[1] * s.mu[1]);
-    const e = hermiteExpansion(teacher, 1, { scale: g.rho, shift: g.gamma * k });
-    t.h[a] = e.mu[0];
-    t.h1[a] = e.mu[1];
-    t.hh[a] = e.secondMoment;
+    const mirror = n - 1 - a;
+    if (a < half && studentSign !== 0) {
+      t.mu0[a] = studentSign * t.mu0[mirror];
+      t.mu1[a] = -studentSign * t.mu1[mirror];
+      t.mu2Squared[a] = t.mu2Squared[mirror];
+    } else {
+      gaussianMoments(student, sc, g.r * k, innerM, m);
+      t.mu0[a] = m[0];
+      t.mu1[a] = m[1] / sc;
+      t.mu2Squared[a] = Math.max(0, m[2] - m[0] * m[0] - m[1] * m[1]);
+    }
+    if (a < half && teacherSign !== 0) {
+      t.h[a] = teacherSign * t.h[mirror];
+      t.h1[a] = -teacherSign * t.h1[mirror];
+      t.hh[a] = t.hh[mirror];
+    } else if (g.rho === 0) {
+      const v = teacher.value(g.gamma * k);
+      t.h[a] = v;
+      t.h1[a] = 0;
+      t.hh[a] = v * v;
+    } else {
+      gaussianMoments(teacher, g.rho, g.gamma * k, innerM, m);
+      t.h[a] = m[0];
+      t.h1[a] = m[1];
+      t.hh[a] = m[2];
+    }
   }
   return t;
 }
@@ -178,19 +261,23 @@ export function conditionalTables(
   const t = typeof teacher === 'string' ? getActivation(teacher) : teacher;
   const tolerance = opts.tolerance ?? 1e-12;
   const maxOrder = opts.maxOrder ?? 512;
+  let innerM = opts.innerNodes ?? 6;
+  const fixed = usesFixedRule(s) || (usesFixedRule(t) && geometry.rho > 0);
   let raw: RawTables;
   let order: number;
   let errorEstimate: number;
   if (opts.order !== undefined) {
     order = opts.order;
-    raw = tabulate(s, t, geometry, order);
+    raw = tabulate(s, t, geometry, order, innerM);
     errorEstimate = NaN;
   } else {
-    order = opts.minOrder ?? 32;
-    raw = tabulate(s, t, geometry, order);
+    order = opts.minOrder ?? 24;
+    raw = tabulate(s, t, geometry, order, innerM);
     let prev = checkMoments(raw);
     const scale = Math.max(1e-300, Math.sqrt(prev[1] + prev[2] + prev[0]) * Math.sqrt(prev[8]), prev[0] + prev[1] + prev[2]);
+    const diff = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i]))) / scale;
     errorEstimate = Infinity;
+    // 1. the order of the kappa rule, by doubling
     while (true) {
       if (order * 2 > maxOrder) {
         throw new NumericsError(
@@ -199,13 +286,28 @@ export function conditionalTables(
             `a kinked link with a tiny rho = ${geometry.rho} needs more nodes (raise maxOrder)`,
         );
       }
-      const next = tabulate(s, t, geometry, order * 2);
+      const next = tabulate(s, t, geometry, order * 2, innerM);
       const cur = checkMoments(next);
-      errorEstimate = Math.max(...cur.map((v, i) => Math.abs(v - prev[i]))) / scale;
+      errorEstimate = diff(cur, prev);
       raw = next;
       order *= 2;
       if (errorEstimate <= tolerance) break;
       prev = cur;
+    }
+    // 2. the fixed inner rule (activations without closed form), by doubling its points per panel
+    if (fixed) {
+      let cur = checkMoments(raw);
+      while (true) {
+        if (innerM * 2 > 64) throw new NumericsError('conditionalTables', `the inner rule did not converge with ${innerM} points per panel (change ${errorEstimate.toExponential(2)})`);
+        const finer = tabulate(s, t, geometry, order, innerM * 2);
+        const f = checkMoments(finer);
+        const e = diff(f, cur);
+        raw = finer;
+        innerM *= 2;
+        errorEstimate = Math.max(errorEstimate, e);
+        if (e <= tolerance) break;
+        cur = f;
+      }
     }
   }
   // Snap columns that are rounding noise to exact zeros.
@@ -215,8 +317,10 @@ export function conditionalTables(
     for (let a = 0; a < v.length; a++) x += raw.weights[a] * v[a] * v[a];
     return Math.sqrt(x);
   };
-  const studentScale = Math.sqrt(hermiteExpansion(s, 0, { scale: Math.sqrt(geometry.c + geometry.r * geometry.r) }).secondMoment);
-  const teacherScale = Math.sqrt(hermiteExpansion(t, 0).secondMoment);
+  // scales from the table itself: E_k[mu0^2 + c mu1^2 + mu2^2] = E sigma(U)^2, E_k hh = E sigma*^2
+  const tm = checkMoments(raw);
+  const studentScale = Math.sqrt(tm[0] + geometry.c * tm[1] + tm[2]);
+  const teacherScale = Math.sqrt(tm[8]);
   const snap = (name: 'mu0' | 'mu1' | 'h' | 'h1', col: Float64Array, scale: number): void => {
     if (rms(col) <= 1e-13 * scale) {
       col.fill(0);

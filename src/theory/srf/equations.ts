@@ -156,13 +156,16 @@ export function sevenParameterMap(p: SrfProblem, x: SrfOrderParameters): { next:
 
 /** Residual of x: ||F(x) - x||_inf / max(1, ||x||_inf) (the same norm as the damped iteration's test). */
 export function srfResidual(p: SrfProblem, x: SrfOrderParameters): number {
-  const { next } = sevenParameterMap(p, x);
-  let diff = 0;
-  let size = 1;
-  for (const key of ORDER_PARAMETER_NAMES) {
-    const d = Math.abs(next[key] - x[key]);
-    diff = Number.isNaN(d) ? NaN : Math.max(diff, d);
-    size = Math.max(size, Math.abs(x[key]));
-  }
-  return diff / size;
+  const { next: y } = sevenParameterMap(p, x);
+  const diff = Math.max(
+    Math.abs(y.q1 - x.q1),
+    Math.abs(y.q2 - x.q2),
+    Math.abs(y.V1 - x.V1),
+    Math.abs(y.V2 - x.V2),
+    Math.abs(y.theta - x.theta),
+    Math.abs(y.psi - x.psi),
+    Math.abs(y.m - x.m),
+  );
+  const size = Math.max(1, Math.abs(x.q1), Math.abs(x.q2), Math.abs(x.V1), Math.abs(x.V2), Math.abs(x.theta), Math.abs(x.psi), Math.abs(x.m));
+  return diff / size; // NaN propagates through Math.max
 }

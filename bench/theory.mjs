@@ -1,0 +1,141 @@
+// The `theory` suite of bench/run.mjs (issue 4, "Performance"): theory curves timed side by side against
+// bench/ref/srf.py, an independent vectorised numpy implementation of the same equations (its own fixed
+// quadratures and a discretised Marchenko–Pastur law), run as a `serve` child. Per case: warm-up curves
+// (10 for featlearn: V8's JIT; one for numpy: imports), then R repeats alternating featlearn and numpy (same machine
+// load); medians. Each curve starts cold: the sRF map, the kappa tables and the spectrum are rebuilt every
+// time, and the 50 points are warm-started one from the previous (srfCurve), on both sides.
+// Agreement: the largest relative difference of the 50 predicted risks (target 1e-8).
+//
+// Cases are data: { id, label, target (featlearn / numpy time ratio), maxSeconds, featlearn(mods) -> { run, values },
+// python (the params sent to the reference) }. The Gaussian-equivalent curve of part B joins CASES here.
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** featlearn warm-up runs: the first few curves run partly in V8's interpreter (measured 230, 120, 50, then
+ * ~10-15 ms for the 50-point curve); numpy needs one (imports). */
+const WARMUP = 10;
+
+const SRF_ALPHAS = Array.from({ length: 50 }, (_, i) => 0.2 + (2.8 * i) / 49);
+
+function srfCurveCase(quick) {
+  const alphas = quick ? SRF_ALPHAS.filter((_, i) => i % 5 === 0) : SRF_ALPHAS;
+  const params = { student: 'tanh', teacher: 'tanh', eta: 1, alpha0: 0.5, lambda: 0.01, noise: 0, psi: 1, alphas };
+  return {
+    id: 'srf-curve',
+    label: `sRF learning curve (${alphas.length} points)`,
+    description:
+      `tanh student and teacher, alpha0 = 0.5, eta_tilde = 1, lambda = 0.01, N = d, mp spectrum, alpha in [0.2, 3]: ` +
+      '`srfCurve(config, "alpha", alphas)` (sRF map, kappa tables, exact MP sums, reduced solver) against srf.py `curve` (the same steps in numpy)',
+    target: 0.1,
+    maxSeconds: 0.1,
+    python: params,
+    featlearn({ cfg, theory }) {
+      const config = cfg.resolveExperimentConfig({
+        d: 1000,
+        alpha0: params.alpha0,
+        student: { activation: params.student },
+        teacher: { kind: 'single-index', link: params.teacher, noise: params.noise },
+        step: { eta: params.eta, scaling: 'sqrtN' },
+        ridge: { lambda: params.lambda },
+      });
+      return {
+        run: () => theory.srfCurve(config, 'alpha', alphas),
+        values: (out) => out.map((r) => (r.ok ? r.risk : NaN)),
+      };
+    },
+  };
+}
+
+function child(command, args, env, cwd, name) {
+  const proc = spawn(command, args, { cwd, env, stdio: ['pipe', 'pipe', 'inherit'] });
+  const waiting = [];
+  let exited;
+  createInterface({ input: proc.stdout }).on('line', (line) => waiting.shift()?.resolve(line));
+  const failAll = (err) => {
+    exited = err;
+    for (const w of waiting.splice(0)) w.reject(err);
+  };
+  proc.on('error', (e) => failAll(new Error(`cannot run ${name}: ${e.message}`)));
+  proc.on('exit', (code) => failAll(new Error(`${name} exited (code ${code}); see its error above`)));
+  return {
+    async request(obj) {
+      if (exited) throw exited;
+      const reply = new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+      proc.stdin.write(`${JSON.stringify(obj)}\n`);
+      const r = JSON.parse(await reply);
+      if (r.error) throw new Error(`${name}: ${r.error}`);
+      return r;
+    },
+    close() {
+      proc.stdin.end(`${JSON.stringify({ cmd: 'quit' })}\n`);
+    },
+  };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+function maxRelDiff(a, b) {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]) / Math.abs(b[i]));
+  return a.length === b.length ? m : Infinity;
+}
+
+/**
+ * Runs the suite; returns the markdown lines of its RESULTS.md section.
+ * ctx: { root, quick, threads, repeats, numpyEnv (environment of the numpy child), log }.
+ */
+export async function runTheorySuite(ctx) {
+  const { root, quick, numpyEnv, log } = ctx;
+  const repeats = ctx.repeats ?? 7;
+  const dist = (p) => pathToFileURL(join(root, 'dist', 'src', p)).href;
+  const mods = { cfg: await import(dist('models/experiment-config.js')), theory: await import(dist('theory/srf/index.js')) };
+  const cases = [srfCurveCase(quick)];
+  const np = child('python3', [join(root, 'bench', 'ref', 'srf.py'), 'serve'], numpyEnv, root, 'bench/ref/srf.py');
+  const info = await np.request({ cmd: 'info' });
+  const rows = [];
+  for (const c of cases) {
+    log(`bench: theory ${c.id} ...`);
+    const fl = c.featlearn(mods);
+    for (let w = 0; w < WARMUP; w++) fl.run(); // warm-up: V8 optimises the hot loops after a few runs
+    await np.request({ cmd: 'run', params: c.python });
+    const flTimes = [];
+    const npTimes = [];
+    let flOut;
+    let npOut;
+    for (let r = 0; r < repeats; r++) {
+      const t0 = process.hrtime.bigint();
+      flOut = fl.run();
+      flTimes.push(Number(process.hrtime.bigint() - t0) / 1e9);
+      npOut = await np.request({ cmd: 'run', params: c.python });
+      npTimes.push(npOut.time);
+    }
+    const f = median(flTimes);
+    const n = median(npTimes);
+    const diff = maxRelDiff(fl.values(flOut), npOut.risk);
+    rows.push({ ...c, f, n, ratio: f / n, diff });
+    log(` featlearn ${(f * 1e3).toFixed(2)} ms, numpy ${(n * 1e3).toFixed(1)} ms, ratio ${(f / n).toFixed(3)}, max relative difference ${diff.toExponential(2)}\n`);
+  }
+  np.close();
+  return [
+    `## theory: predicted curves${quick ? ' (quick smoke run, fewer points)' : ''}`,
+    '',
+    `Each curve is computed from scratch per repeat (map, tables, spectrum), ${repeats} repeats after warm-up (featlearn ${WARMUP} runs for V8's JIT, numpy one), featlearn and numpy alternating; medians. ` +
+      `numpy reference: bench/ref/srf.py (Python ${info.python}, numpy ${info.numpy}, scipy ${info.scipy}). Single-threaded on both sides.`,
+    '',
+    '| case | featlearn (ms) | numpy (ms) | ratio | target | met | featlearn <= max time | max relative difference of the risks | <= 1e-8 |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.label} | ${(r.f * 1e3).toFixed(2)} | ${(r.n * 1e3).toFixed(1)} | ${r.ratio.toFixed(3)} | <= ${r.target} | ${r.ratio <= r.target ? 'yes' : 'NO'} | ${r.f <= r.maxSeconds ? 'yes' : 'NO'} (${r.maxSeconds * 1e3} ms) | ${r.diff.toExponential(2)} | ${r.diff <= 1e-8 ? 'yes' : 'NO'} |`,
+    ),
+    '',
+    ...rows.map((r) => `- ${r.label}: ${r.description}.`),
+    '',
+  ];
+}
