@@ -48,6 +48,37 @@ function srfCurveCase(quick) {
   };
 }
 
+function geCurveCase(quick) {
+  const alphas = quick ? SRF_ALPHAS.filter((_, i) => i % 5 === 0) : SRF_ALPHAS;
+  const params = { student: 'tanh', teacher: 'tanh', eta: 1, alpha0: 2, lambda: 0.01, noise: 0, psi: 1, d: 1000, init_a: 'constant', alphas };
+  return {
+    id: 'ge-curve',
+    label: `Gaussian-equivalent learning curve (${alphas.length} points)`,
+    description:
+      'tanh student and teacher, small step eta = 1 (scaling "one"), alpha0 = 2, lambda = 0.01, N = d = 1000, asymptotic spectrum (MP + spike), alpha in [0.2, 3]: ' +
+      '`theoryCurve(config, "alpha", alphas)` (moments, anatomy, kappa root-find and 5 x 5 Woodbury per point) against ge.py `curve` (scipy moments, vectorised bisection, batched solves)',
+    ref: 'ge.py',
+    target: 0.5,
+    maxSeconds: 0.1,
+    python: params,
+    featlearn({ cfg, ge }) {
+      const config = cfg.resolveExperimentConfig({
+        d: params.d,
+        psi: params.psi,
+        alpha0: params.alpha0,
+        student: { activation: params.student },
+        teacher: { kind: 'single-index', link: params.teacher, noise: params.noise },
+        step: { eta: params.eta, scaling: 'one' },
+        ridge: { lambda: params.lambda },
+      });
+      return {
+        run: () => ge.theoryCurve(config, 'alpha', alphas, { floors: false, anatomy: false }),
+        values: (out) => out.map((r) => (r.ok ? r.risk : NaN)),
+      };
+    },
+  };
+}
+
 function child(command, args, env, cwd, name) {
   const proc = spawn(command, args, { cwd, env, stdio: ['pipe', 'pipe', 'inherit'] });
   const waiting = [];
@@ -94,13 +125,22 @@ export async function runTheorySuite(ctx) {
   const { root, quick, numpyEnv, log } = ctx;
   const repeats = ctx.repeats ?? 7;
   const dist = (p) => pathToFileURL(join(root, 'dist', 'src', p)).href;
-  const mods = { cfg: await import(dist('models/experiment-config.js')), theory: await import(dist('theory/srf/index.js')) };
-  const cases = [srfCurveCase(quick)];
-  const np = child('python3', [join(root, 'bench', 'ref', 'srf.py'), 'serve'], numpyEnv, root, 'bench/ref/srf.py');
-  const info = await np.request({ cmd: 'info' });
+  const mods = {
+    cfg: await import(dist('models/experiment-config.js')),
+    theory: await import(dist('theory/srf/index.js')),
+    ge: await import(dist('theory/index.js')),
+  };
+  const cases = [srfCurveCase(quick), geCurveCase(quick)];
+  const children = new Map();
+  const refChild = (ref) => {
+    if (!children.has(ref)) children.set(ref, child('python3', [join(root, 'bench', 'ref', ref), 'serve'], numpyEnv, root, `bench/ref/${ref}`));
+    return children.get(ref);
+  };
+  const info = await refChild('srf.py').request({ cmd: 'info' });
   const rows = [];
   for (const c of cases) {
     log(`bench: theory ${c.id} ...`);
+    const np = refChild(c.ref ?? 'srf.py');
     const fl = c.featlearn(mods);
     for (let w = 0; w < WARMUP; w++) fl.run(); // warm-up: V8 optimises the hot loops after a few runs
     await np.request({ cmd: 'run', params: c.python });
@@ -121,12 +161,12 @@ export async function runTheorySuite(ctx) {
     rows.push({ ...c, f, n, ratio: f / n, diff });
     log(` featlearn ${(f * 1e3).toFixed(2)} ms, numpy ${(n * 1e3).toFixed(1)} ms, ratio ${(f / n).toFixed(3)}, max relative difference ${diff.toExponential(2)}\n`);
   }
-  np.close();
+  for (const np of children.values()) np.close();
   return [
     `## theory: predicted curves${quick ? ' (quick smoke run, fewer points)' : ''}`,
     '',
     `Each curve is computed from scratch per repeat (map, tables, spectrum), ${repeats} repeats after warm-up (featlearn ${WARMUP} runs for V8's JIT, numpy one), featlearn and numpy alternating; medians. ` +
-      `numpy reference: bench/ref/srf.py (Python ${info.python}, numpy ${info.numpy}, scipy ${info.scipy}). Single-threaded on both sides.`,
+      `numpy references: bench/ref/srf.py and bench/ref/ge.py (Python ${info.python}, numpy ${info.numpy}, scipy ${info.scipy}). Single-threaded on both sides.`,
     '',
     '| case | featlearn (ms) | numpy (ms) | ratio | target | met | featlearn <= max time | max relative difference of the risks | <= 1e-8 |',
     '|---|---|---|---|---|---|---|---|---|',

@@ -6,7 +6,12 @@
  * the kinks). `dMu0` = d/ds E sigma(s z) at s = 1 = E z sigma'(z) = sqrt(2) mu2 (Stein's lemma): how the
  * mean of a neuron moves with its norm (it matters for gaussian W0, whose norms are 1 + O(1/sqrt d)).
  */
-import { gaussianCoefficients } from '../activations/index.js';
+import { gaussianCoefficients, getActivation, type Activation } from '../activations/index.js';
+
+// Memoised per Activation object (the registry returns the same object for a name until it is
+// re-registered, which yields a new object), so sweeps do not repeat the quadratures.
+const studentCache = new WeakMap<Activation, StudentMoments>();
+const teacherCache = new WeakMap<Activation, TeacherMoments>();
 
 export interface StudentMoments {
   activation: string;
@@ -29,11 +34,21 @@ export interface TeacherMoments {
 }
 
 export function studentMoments(activation: string): StudentMoments {
-  const g = gaussianCoefficients(activation);
-  return { activation, mu0: g.mu0, mu1: g.mu1, mu2: g.mu2, muPerp2: g.muPerpSquared, secondMoment: g.secondMoment, dMu0: Math.SQRT2 * g.mu2 };
+  const act = getActivation(activation);
+  const hit = studentCache.get(act);
+  if (hit) return { ...hit, activation };
+  const g = gaussianCoefficients(act);
+  const m = { activation, mu0: g.mu0, mu1: g.mu1, mu2: g.mu2, muPerp2: g.muPerpSquared, secondMoment: g.secondMoment, dMu0: Math.SQRT2 * g.mu2 };
+  studentCache.set(act, m);
+  return { ...m };
 }
 
 export function teacherMoments(link: string): TeacherMoments {
-  const g = gaussianCoefficients(link);
-  return { link, mu0Star: g.mu0, mu1Star: g.mu1, m2Star: g.secondMoment, muPerpStar2: g.muPerpSquared };
+  const act = getActivation(link);
+  const hit = teacherCache.get(act);
+  if (hit) return { ...hit, link };
+  const g = gaussianCoefficients(act);
+  const m = { link, mu0Star: g.mu0, mu1Star: g.mu1, m2Star: g.secondMoment, muPerpStar2: g.muPerpSquared };
+  teacherCache.set(act, m);
+  return { ...m };
 }
