@@ -151,7 +151,15 @@ function blockLanczos(A: Matrix<Float64Array>, k: number, b: number, tol: number
     // next block: Z_j orthogonalised against every basis vector so far
     block.data.set(Zj.data);
     width = orthonormalizeBlock(block.data, width, n, Q, dim, backend);
-    if (width === 0) break; // invariant subspace found but the residual test failed: should not happen
+    if (width === 0) {
+      // no new direction: span(Q) is invariant under B (e.g. a low-rank A), so its Ritz pairs are exact, and it
+      // holds every eigenvector with a non-zero eigenvalue because the start block is random
+      const ritz = rayleighRitz(Q, Z, dim, n, k, backend);
+      if (ritz.theta.length < k) break;
+      const values = new Float64Array(k);
+      for (let j = 0; j < k; j++) values[j] = Math.sqrt(Math.max(ritz.theta[j], 0));
+      return { values, ...vectorsFrom(A, ritz.X, values, right, backend, want), method: 'block-lanczos', dimension: dim, residual: ritz.residual };
+    }
   }
   throw new LinalgError('topSingular', 'no-convergence', `block Lanczos reached dimension ${dim} with relative Ritz residual ${lastResidual.toExponential(2)} > tol = ${tol}`);
 }
@@ -159,7 +167,7 @@ function blockLanczos(A: Matrix<Float64Array>, k: number, b: number, tol: number
 /**
  * Orthonormalises the first `width` rows of `blk` (each of length n) against the `dim` rows of Q and among
  * themselves (classical Gram–Schmidt twice against Q by gemm, modified Gram–Schmidt twice within the block),
- * compacting the survivors to the top; rows that lose more than 1 - 1e-10 of their norm are dropped.
+ * compacting the survivors to the top; rows that keep less than 1e-12 of their norm are dropped.
  * Returns the number of rows kept.
  */
 function orthonormalizeBlock(blk: Float64Array, width: number, n: number, Q: Float64Array, dim: number, backend: LinalgBackend): number {
@@ -186,7 +194,7 @@ function orthonormalizeBlock(blk: Float64Array, width: number, n: number, Q: Flo
       }
     }
     const nr = norm(blk, off, n);
-    if (!(nr > 1e-10 * norms0[r]) || nr === 0) continue;
+    if (!(nr > 1e-12 * norms0[r]) || nr === 0) continue;
     const dst = kept * n;
     for (let i = 0; i < n; i++) blk[dst + i] = blk[off + i] / nr;
     kept++;

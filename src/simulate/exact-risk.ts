@@ -76,7 +76,7 @@ export interface ExactRiskOptions {
   method?: 'auto' | 'mehler' | 'conditional';
   /** Target truncation error relative to E f*^2 + (sum_i |a_i| |sigma(u_i)|_2)^2 / N + b^2 (default 1e-9). */
   tolerance?: number;
-  /** Largest Mehler order for the neuron pairs (default 80 for "mehler", 40 for "conditional"). */
+  /** Largest Mehler order for the neuron pairs (default 150 for "mehler", 40 for "conditional"). */
   maxOrder?: number;
   /** Largest Mehler order for the neuron-target terms (default 400). */
   maxTargetOrder?: number;
@@ -109,7 +109,7 @@ export function exactRisk(pred: ReadoutPredictor, target: SingleIndexTarget, bac
   for (let i = 0; i < N; i++) s[i] = Math.sqrt(Math.max(G.data[i * N + i], 0));
 
   // scale of the risk terms, for the relative tolerance
-  const m0 = gaussianMoments(pred.activation, new Float64Array(N), s, method === 'conditional' ? 0 : opts.maxOrder ?? 80, backend);
+  const m0 = gaussianMoments(pred.activation, new Float64Array(N), s, method === 'conditional' ? 0 : opts.maxOrder ?? 150, backend);
   if (!m0.ok) return { ok: false, reason: m0.reason };
   const tStar = gaussianMoments(target.link, new Float64Array(1), new Float64Array([1]), 0, backend);
   if (!tStar.ok) return { ok: false, reason: tStar.reason };
@@ -118,7 +118,7 @@ export function exactRisk(pred: ReadoutPredictor, target: SingleIndexTarget, bac
   for (let i = 0; i < N; i++) A1 += Math.abs(a[i]) * Math.sqrt(m0.m2[i]);
   const scale = targetSecondMoment + (A1 * A1) / N + b * b;
   const tolAbs = tolerance * Math.max(scale, Number.MIN_VALUE);
-  const maxOrderMehler = opts.maxOrder ?? 80;
+  const maxOrderMehler = opts.maxOrder ?? 150;
   const maxOrderCond = opts.maxOrder ?? 40;
 
   if (method !== 'conditional') {

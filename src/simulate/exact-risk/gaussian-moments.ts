@@ -8,11 +8,12 @@
  * 2. polynomial activations: exact change of basis (src/numerics/hermite.ts `polynomialHermiteCoefficients`).
  * 3. closed forms of the activation registry (relu, abs, sign, erf, sin, cos, ...: src/activations/closedForms.ts);
  *    a second moment without closed form (erf with a shift) comes from the quadrature table of route 4.
- * 4. smooth activations (no kinks): one shared quadrature table. With the piecewise Gauss–Legendre rule of
- *    src/numerics (m points per panel, nodes |z| <= 12 kept: phi(12) ~ 2e-32), H[q, k] = w_q h_k(z_q), and
+ * 4. smooth activations (no kinks): one shared quadrature table. With a rule (z_q, w_q) for N(0, 1) —
+ *    Gauss–Hermite of order 24/48/96, else the piecewise Gauss–Legendre rule of src/numerics with m points
+ *    per panel (nodes |z| <= 12 kept: phi(12) ~ 2e-32) — H[q, k] = w_q h_k(z_q) and
  *    X[r, q] = sigma(shift_r + scale_r z_q) (the backend's fused elementwise kernel when there is one),
- *    coef = X H is ONE gemm and m2 = X^2 w. The error is estimated by recomputing the most demanding rows
- *    (largest scale, largest |shift|) with 2m points per panel; m doubles until that change is below `tol`.
+ *    coef = X H is ONE gemm and m2 = X^2 w. The rule is the first whose results on the most demanding rows
+ *    (largest scale, largest |shift|) agree with the next finer rule of its family to `tol`.
  * 5. non-smooth activations without a closed form: adaptive quadrature per row with the kinks mapped to
  *    (kink - shift) / scale (src/numerics/hermiteCoefficients.ts), up to `maxAdaptiveRows` rows.
  * Cost (route 4): rows * nq activation evaluations and 2 rows nq (K + 1) flops, nq ~ 36 m.
@@ -23,6 +24,7 @@ import type { Matrix } from '../../linalg/matrix.js';
 import { hermiteNormalizedValues, polynomialHermiteCoefficients, MAX_POLYNOMIAL_DEGREE } from '../../numerics/hermite.js';
 import { hermiteCoefficientsByQuadrature } from '../../numerics/hermiteCoefficients.js';
 import { piecewiseGaussianRule } from '../../numerics/gaussianQuadrature.js';
+import { gaussHermite } from '../../numerics/gaussHermite.js';
 
 export interface GaussianMomentsOptions {
   /** Target absolute accuracy of the quadrature table (route 4), relative to sqrt(max m2) (default 1e-11). */
@@ -146,9 +148,39 @@ function subset(x: Float64Array, idx: readonly number[]): Float64Array {
   return out;
 }
 
-/** Route 4 with doubling of the points per panel until the most demanding rows agree to `tol`. */
+/** The rules tried by route 4, in order; each is accepted when it agrees with the next one of its family. */
+const TABLE_STAGES: readonly (readonly ['hermite' | 'piecewise', number])[] = [
+  ['hermite', 24],
+  ['hermite', 48],
+  ['hermite', 96],
+  ['piecewise', 4],
+  ['piecewise', 8],
+  ['piecewise', 16],
+  ['piecewise', 32],
+  ['piecewise', 64],
+];
+
+function tableRule(kind: 'hermite' | 'piecewise', order: number): { z: Float64Array; w: Float64Array } {
+  const rule = kind === 'hermite' ? gaussHermite(order) : piecewiseGaussianRule(order);
+  const keep: number[] = [];
+  rule.nodes.forEach((x, q) => {
+    if (kind === 'hermite' || Math.abs(x) <= TABLE_HALF_WIDTH) keep.push(q);
+  });
+  const z = new Float64Array(keep.length);
+  const w = new Float64Array(keep.length);
+  keep.forEach((q, i) => {
+    z[i] = rule.nodes[q];
+    w[i] = rule.weights[q];
+  });
+  return { z, w };
+}
+
+/**
+ * Route 4: Gauss–Hermite of order 24, 48, 96 (fast for activations analytic in a wide strip, e.g. tanh at
+ * moderate scale), then the piecewise rule with 4, 8, ... 64 points per panel; a rule is accepted when the
+ * most demanding rows (largest scale, largest |shift|) agree with the next rule of its family to `tol`.
+ */
 function quadratureTable(act: Activation, shifts: Float64Array, scales: Float64Array, K: number, backend: LinalgBackend, tol: number): { coef: Float64Array; m2: Float64Array; error: number } {
-  // probe rows: largest scale, largest |shift|, largest |shift| + 3 scale
   const probe = new Set<number>();
   let iS = 0;
   let iM = 0;
@@ -162,36 +194,33 @@ function quadratureTable(act: Activation, shifts: Float64Array, scales: Float64A
   const pIdx = [...probe];
   const pShift = subset(shifts, pIdx);
   const pScale = subset(scales, pIdx);
-  let m = 4;
+  let chosen = TABLE_STAGES[TABLE_STAGES.length - 1];
   let error = Infinity;
-  for (; m <= 64; m *= 2) {
-    const a = evaluateTable(act, pShift, pScale, K, m, backend);
-    const b = evaluateTable(act, pShift, pScale, K, 2 * m, backend);
-    error = 0;
-    for (let i = 0; i < a.coef.length; i++) error = Math.max(error, Math.abs(a.coef[i] - b.coef[i]));
-    for (let i = 0; i < a.m2.length; i++) error = Math.max(error, Math.abs(a.m2[i] - b.m2[i]) / Math.max(1, Math.sqrt(Math.abs(b.m2[i]))));
-    const scale = Math.sqrt(maxOf(b.m2, 1));
-    if (error <= tol * scale) break;
+  for (let i = 0; i + 1 < TABLE_STAGES.length; i++) {
+    const [kind, order] = TABLE_STAGES[i];
+    const [nextKind, nextOrder] = TABLE_STAGES[i + 1];
+    if (nextKind !== kind) continue;
+    const a = evaluateTable(act, pShift, pScale, K, tableRule(kind, order), backend);
+    const b = evaluateTable(act, pShift, pScale, K, tableRule(nextKind, nextOrder), backend);
+    let e = 0;
+    for (let q = 0; q < a.coef.length; q++) e = Math.max(e, Math.abs(a.coef[q] - b.coef[q]));
+    for (let q = 0; q < a.m2.length; q++) e = Math.max(e, Math.abs(a.m2[q] - b.m2[q]) / Math.max(1, Math.sqrt(Math.abs(b.m2[q]))));
+    if (e <= tol * Math.sqrt(maxOf(b.m2, 1))) {
+      // the finer rule of the pair, whose error the difference bounds pessimistically
+      chosen = TABLE_STAGES[i + 1];
+      error = e;
+      break;
+    }
+    error = e;
   }
-  m = Math.min(m, 64);
-  const full = evaluateTable(act, shifts, scales, K, m, backend);
+  const full = evaluateTable(act, shifts, scales, K, tableRule(chosen[0], chosen[1]), backend);
   return { ...full, error };
 }
 
-/** One pass of route 4 with m points per panel. */
-function evaluateTable(act: Activation, shifts: Float64Array, scales: Float64Array, K: number, m: number, backend: LinalgBackend): { coef: Float64Array; m2: Float64Array } {
-  const rule = piecewiseGaussianRule(m);
-  const keep: number[] = [];
-  rule.nodes.forEach((x, q) => {
-    if (Math.abs(x) <= TABLE_HALF_WIDTH) keep.push(q);
-  });
-  const nq = keep.length;
-  const z = new Float64Array(nq);
-  const w = new Float64Array(nq);
-  keep.forEach((q, i) => {
-    z[i] = rule.nodes[q];
-    w[i] = rule.weights[q];
-  });
+/** One pass of route 4 with the given nodes and weights (probabilists' weight included). */
+function evaluateTable(act: Activation, shifts: Float64Array, scales: Float64Array, K: number, rule: { z: Float64Array; w: Float64Array }, backend: LinalgBackend): { coef: Float64Array; m2: Float64Array } {
+  const { z, w } = rule;
+  const nq = z.length;
   const width = K + 1;
   const H: Matrix<Float64Array> = { rows: nq, cols: width, data: new Float64Array(nq * width) };
   const h = new Float64Array(width);
