@@ -189,3 +189,9 @@ describe('finite-size (sampled W1) against the asymptotic Gaussian equivalent', 
     expect(() => gaussianEquivalentTheory(resolveExperimentConfig({ step: { eta: 0 }, theory: { spectrum: 'sampled' } }))).toThrow(/needs a linear-algebra backend/);
   });
 });
+
+describe('bad input', () => {
+  it('a linear student is refused by the asymptotic version with the key and the way out', () => {
+    expect(() => gaussianEquivalentTheory(resolveExperimentConfig({ d: 100, step: { eta: 0 }, student: { activation: 'linear' } }))).toThrow(/student.activation: "linear" is linear .* use theory.spectrum "sampled"/);
+  });
+});

@@ -151,6 +151,12 @@ export function gaussianEquivalentTheory(config: ExperimentConfig, opts: GeTheor
   }
   const s = studentMoments(config.student.activation);
   const t = teacherMoments(config.teacher.link);
+  if (!(s.muPerp2 > 1e-14 * Math.max(1, s.mu1 ** 2))) {
+    throw new ConfigError(
+      [`student.activation: "${config.student.activation}" is linear (mu_perp = 0); the asymptotic Gaussian equivalent needs a non-linear student; use theory.spectrum "sampled"`],
+      SOURCE,
+    );
+  }
   if (spike && spike.direction === 'mean' && Math.abs(s.mu0) > 1e-12 && !config.ridge.intercept) {
     warnings.push('constant a0 with a student of non-zero mean and no intercept: the spike lies along the mean direction and its benefit vanishes like N^{-1/2}; the asymptotic value keeps N finite for that term');
   }
