@@ -89,6 +89,8 @@ export interface ExactRiskOptions {
 }
 
 const ZETA_HALF_WIDTH = 10;
+/** Largest working memory the exact risk allocates before refusing (bytes). */
+const MAX_BYTES = 4e9;
 
 /** E_x (f*(x) - f_hat(x))^2 for x ~ N(0, I_d) (see the module comment). */
 export function exactRisk(pred: ReadoutPredictor, target: SingleIndexTarget, backend: LinalgBackend, opts: ExactRiskOptions = {}): ExactRiskResult {
@@ -99,6 +101,12 @@ export function exactRisk(pred: ReadoutPredictor, target: SingleIndexTarget, bac
   const tolerance = opts.tolerance ?? 1e-9;
   const method = opts.method ?? 'auto';
   const warnings: string[] = [];
+
+  // memory: the Gram/correlation matrix, and in route "conditional" two more N x N matrices
+  const bytes = 8 * 3 * N * N;
+  if (bytes > MAX_BYTES) {
+    return { ok: false, reason: `the exact risk needs about ${(bytes / 1e9).toFixed(1)} GB (three ${N} x ${N} float64 matrices), more than ${MAX_BYTES / 1e9} GB; use Monte Carlo` };
+  }
 
   // Gram matrix of the neurons and their overlaps with beta*
   const G = zeros(N, N);

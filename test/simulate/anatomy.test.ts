@@ -79,6 +79,19 @@ describe('topSingular', () => {
     expect(res.dimension).toBeLessThan(100);
   });
 
+  test('an exactly low-rank matrix (invariant Krylov space): top values exact, the rest zero to sqrt(eps)', () => {
+    const m = 400;
+    const n = 300;
+    const L = normalMatrix(rootKey(31), m, 2);
+    const R = normalMatrix(rootKey(32), 2, n);
+    const A = { rows: m, cols: n, data: new Float64Array(m * n) };
+    backend.gemm(false, false, 1, L, R, 0, A);
+    const ref = backend.svdvals(A);
+    const res = topSingular(A, 4, backend, { method: 'block-lanczos' });
+    for (let j = 0; j < 2; j++) expect(Math.abs(res.values[j] - ref[j]) / ref[j]).toBeLessThan(1e-10);
+    for (let j = 2; j < 4; j++) expect(res.values[j]).toBeLessThan(1e-6 * ref[0]);
+  });
+
   test('bad k and non-finite entries are refused with the value', () => {
     const A = normalMatrix(rootKey(3), 10, 6);
     expect(() => topSingular(A, 7, backend)).toThrow(/k: expected an integer in \[1, min\(rows, cols\) = 6\], got 7/);
