@@ -118,11 +118,13 @@ export function stepAnatomy(config: ExperimentConfig): StepAnatomy {
     theta = config.step.eta * s.mu1 * uNorm;
     bbp = { ...rectangularBbp(c, theta), scale: 1 };
   } else {
-    const map = srfMap(config);
     const etaEff = config.step.scaling === 'sqrtN' ? config.step.eta * Math.sqrt(config.width) : config.step.eta * config.width ** (config.step.exponent ?? 0);
     theta = etaEff * s.mu1 * uNorm;
-    srf = { c: map.c, r: map.r, gamma: map.gamma };
-    if (config.step.scaling === 'sqrtN') {
+    const large = config.step.scaling === 'sqrtN' || config.step.exponent === 0.5;
+    if (large) {
+      // the sRF map of the FIRST step (srf.md section 1)
+      const map = srfMap({ ...config, step: { ...config.step, scaling: 'sqrtN', exponent: undefined, steps: 1 } });
+      srf = { c: map.c, r: map.r, gamma: map.gamma };
       const scale = Math.sqrt(map.c);
       bbp = { ...rectangularBbp(c, (map.r * Math.sqrt(config.width)) / scale), scale };
       bbp.topSingularValue *= scale;

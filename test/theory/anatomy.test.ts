@@ -94,3 +94,15 @@ describe('stepAnatomy', () => {
     expect(a.notes.join(' ')).toMatch(/approximate/);
   });
 });
+
+describe('stepAnatomy never throws for valid configs', () => {
+  it.each([
+    [{ eta: 1, scaling: 'power', exponent: 0.3 }, /unchanged bulk/],
+    [{ eta: 1, scaling: 'power', exponent: 0.5 }, /approximate/],
+    [{ eta: 2, scaling: 'sqrtN', steps: 2 }, /first step only/],
+  ])('%j', (step, note) => {
+    const a = stepAnatomy(resolveExperimentConfig({ d: 500, step }));
+    expect(Number.isFinite(a.bbp.topSingularValue)).toBe(true);
+    expect(a.notes.join(' ')).toMatch(note);
+  });
+});
