@@ -2,6 +2,7 @@
 // featlearn benchmarks against numpy/scipy.
 //
 //   npm run bench -- linalg [--quick] [--threads T] [--repeats R] [--skip-build]
+//   npm run bench -- simulate [--quick] [--threads T] [--repeats R] [--skip-build]   (bench/simulate.mjs)
 //
 // Runs, case by case and side by side, featlearn's native backend (in this process, from the compiled
 // dist/src) and the numpy/scipy reference bench/ref/linalg.py (a python3 child per case), with the same
@@ -9,18 +10,19 @@
 // numpy via OPENBLAS_NUM_THREADS=T (and OMP_NUM_THREADS) in the child's environment. OPENBLAS_CORETYPE and
 // OPENBLAS_L2_SIZE, if set, are removed from the child's environment only (they would mis-tune numpy's
 // newer OpenBLAS). Each side does a warm-up call, then R timed repeats; the table reports medians.
-// The full run writes bench/RESULTS.md; --quick (small sizes, a smoke test) writes bench/out/linalg-quick.md.
+// The full run writes its suite's section of bench/RESULTS.md (other suites' sections are kept); --quick
+// (small sizes, a smoke test) writes bench/out/<suite>-quick.md.
 // The script runs `npm run build` first (so dist/ is never stale); --skip-build skips it but refuses to run
 // when a source file is newer than its compiled output.
 import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, platform, release } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, platform, release } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SUITES = ['linalg'];
+const SUITES = ['linalg', 'simulate'];
 
 function fail(msg) {
   process.stderr.write(`bench: ${msg}\n`);
@@ -223,10 +225,37 @@ function fmtMs(t) {
   return t === undefined ? 'n/a' : (t * 1e3).toFixed(t < 0.1 ? 2 : 1);
 }
 
+/**
+ * Writes `lines` as the section of `suite` in the results file: the text between the markers
+ * <!-- suite:NAME --> and <!-- /suite:NAME --> is replaced (appended when absent). A file without markers
+ * is the linalg table of an earlier version and becomes the linalg section.
+ */
+function writeSection(path, suite, lines) {
+  let text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  if (text && !text.includes('<!-- suite:')) text = `<!-- suite:linalg -->\n${text.trimEnd()}\n<!-- /suite:linalg -->\n`;
+  const block = `<!-- suite:${suite} -->\n${lines.join('\n').trimEnd()}\n<!-- /suite:${suite} -->\n`;
+  const re = new RegExp(`<!-- suite:${suite} -->[\\s\\S]*?<!-- /suite:${suite} -->\\n?`);
+  text = re.test(text) ? text.replace(re, block) : `${text}${text && !text.endsWith('\n\n') ? '\n' : ''}${block}`;
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
+
+function outputPath(opts) {
+  return opts.quick ? join(root, 'bench', 'out', `${opts.suite}-quick.md`) : join(root, 'bench', 'RESULTS.md');
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const threads = threadCount(opts);
   ensureBuilt(opts.skipBuild);
+  if (opts.suite === 'simulate') {
+    const { runSimulateSuite } = await import('./simulate.mjs');
+    const lines = await runSimulateSuite({ root, quick: opts.quick, threads, repeats: opts.repeats, numpyEnv: numpyEnv(threads).env, log: (s) => process.stderr.write(s) });
+    const outPath = outputPath(opts);
+    writeSection(outPath, opts.suite, lines);
+    process.stdout.write(`${lines.join('\n')}\nbench: wrote ${relative(root, outPath)}\n`);
+    return;
+  }
   const distUrl = (p) => pathToFileURL(join(root, 'dist', 'src', p)).href;
   const la = await import(distUrl('linalg/index.js'));
   let random;
@@ -247,6 +276,7 @@ async function main() {
   const load = loadNative();
   const ew = load.ok && typeof load.addon.elementwiseInfo === 'function' ? load.addon.elementwiseInfo() : { tanh: 'unknown' };
   const { env, removed } = numpyEnv(threads);
+  const loadBefore = loadavg()[0];
   const py = startPython(env);
   const pyInfo = await py.request({ cmd: 'info' });
 
@@ -273,6 +303,7 @@ async function main() {
     process.stderr.write(` featlearn ${fmtMs(f)} ms, numpy ${fmtMs(n)} ms${ratio ? `, ratio ${ratio.toFixed(2)}` : ''}\n`);
   }
   py.close();
+  const loadAfter = loadavg()[0];
 
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
@@ -303,6 +334,7 @@ async function main() {
     '## Machine and libraries',
     '',
     `- CPU: ${cpu}, ${cpus().length} logical cores; ${platform()} ${release()}`,
+    `- System load average (1 min) at start / end: ${loadBefore.toFixed(2)} / ${loadAfter.toFixed(2)} on ${cpus().length} cores${Math.max(loadBefore, loadAfter) > 0.5 * cpus().length ? ' (other processes were running: timings are noisy)' : ''}`,
     `- Threads: ${threads} on both sides (featlearn \`setThreads(${threads})\`; numpy child with OPENBLAS_NUM_THREADS=${threads}, OMP_NUM_THREADS=${threads})`,
     `- Node ${process.version}; featlearn native backend: ${fl.blas}; reported threads ${fl.threads}`,
     `- featlearn tanh kernel: ${ew.tanh}`,
@@ -312,9 +344,8 @@ async function main() {
     `- OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE: ${removed.length ? `set in this environment (${removed.join(', ')}); removed for the numpy child only, featlearn ran with them` : 'not set'}`,
     '',
   ];
-  const outPath = opts.quick ? join(root, 'bench', 'out', `${opts.suite}-quick.md`) : join(root, 'bench', 'RESULTS.md');
-  mkdirSync(dirname(outPath), { recursive: true });
-  writeFileSync(outPath, lines.join('\n'));
+  const outPath = outputPath(opts);
+  writeSection(outPath, opts.suite, lines);
   process.stdout.write(`${lines.join('\n')}\nbench: wrote ${relative(root, outPath)}\n`);
 }
 
