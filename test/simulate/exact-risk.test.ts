@@ -11,7 +11,7 @@ import { describe, expect, test } from 'vitest';
 import { getBackend } from '../../src/linalg/index.js';
 import { zeros, type Matrix } from '../../src/linalg/matrix.js';
 import { foldIn, normalMatrix, rootKey, fillNormal } from '../../src/random/index.js';
-import { getActivation } from '../../src/activations/index.js';
+import { defineActivation, getActivation } from '../../src/activations/index.js';
 import { expectation } from '../../src/numerics/gaussianQuadrature.js';
 import { exactRisk, type ExactRiskResult } from '../../src/simulate/exact-risk.js';
 import { arcCosine1, erfKernel, monteCarloRisk, reluMean, riskByKernel, unitVector } from './exact-risk.helpers.js';
@@ -124,6 +124,31 @@ describe('closed forms', () => {
         expect(Math.abs(res.risk - ref), `${step} ${method}`).toBeLessThan(1e-8 * ref + (res.truncation ?? 0));
       }
     }
+  });
+
+  test('a registered non-smooth activation without closed forms (leaky relu, adaptive quadrature) matches its kernel', () => {
+    const d = 50;
+    const N = 40;
+    const beta = unitVector(foldIn(rootKey(10), 'beta'), d);
+    const a = readout(10, N);
+    const W = buildW(10, d, N, 'small', beta, a);
+    const leaky = defineActivation({ name: 'leaky-test', value: (z) => (z > 0 ? z : 0.1 * z), derivative: (z) => (z > 0 ? 1 : 0.1), kinks: [0] });
+    const relu = getActivation('relu');
+    // leaky(x) = 0.55 x + 0.45 |x|; E|u||v| = s1 s2 (2/pi)(sqrt(1 - rho^2) + rho asin rho) (a standard Gaussian
+    // identity: 2 x the arc-cosine kernel minus the odd part); E relu(g) u = cov/2, E relu(g)|u| = E|g||u| / 2
+    const absAbs = (s1: number, s2: number, c: number) => {
+      const r = Math.max(-1, Math.min(1, c / (s1 * s2)));
+      return ((s1 * s2 * 2) / Math.PI) * (Math.sqrt(1 - r * r) + r * Math.asin(r));
+    };
+    const ref = riskByKernel(
+      W, a, 0, beta,
+      (si, sj, c) => 0.55 ** 2 * c + 0.45 ** 2 * absAbs(si, sj, c),
+      (si) => 0.45 * si * Math.sqrt(2 / Math.PI),
+      (si, c) => 0.55 * (c / 2) + 0.45 * (absAbs(si, 1, c) / 2),
+      0.5, reluMean(1),
+    );
+    const res = ok(exactRisk({ W, a, b: 0, activation: leaky }, { betaStar: beta, link: relu }, backend));
+    expect(Math.abs(res.risk - ref), res.method).toBeLessThan(1e-8 * ref + (res.truncation ?? 0));
   });
 
   test('a zero predictor has the null risk E f*^2 (+ b^2 - 2 b E f*)', () => {
