@@ -41,6 +41,8 @@ export interface TopSingularOptions {
   seed?: number;
   /** Largest Krylov dimension before giving up (default min(n, 600)). */
   maxDimension?: number;
+  /** Early acceptance: top-k Ritz values moved by less than valueTol * theta_1 since the last check (default 1e-11). */
+  valueTol?: number;
   /** 'auto' (default): Gram + eigh when the Krylov space could exceed half the smaller dimension; else forced. */
   method?: 'auto' | 'block-lanczos' | 'gram-eigh';
 }
@@ -80,7 +82,7 @@ export function topSingular(A: Matrix<Float64Array>, k: number, backend: LinalgB
     throw new LinalgError(routine, 'invalid', `method: expected one of "auto" | "block-lanczos" | "gram-eigh", got ${JSON.stringify(method)}`);
   }
   if (method === 'gram-eigh' || (method === 'auto' && (4 * b > small || 2 * maxDim > small))) return gramEigh(A, k, backend, want);
-  return blockLanczos(A, k, b, tol, maxDim, opts.seed ?? 0, backend, want);
+  return blockLanczos(A, k, b, tol, opts.valueTol ?? VALUE_TOL, maxDim, opts.seed ?? 0, backend, want);
 }
 
 /** Gram matrix of the smaller side by syrk, its top-k eigenpairs by eighRange. */
@@ -103,7 +105,7 @@ function gramEigh(A: Matrix<Float64Array>, k: number, backend: LinalgBackend, wa
 /** Largest relative change of the top-k Ritz values between two checks for early acceptance. */
 const VALUE_TOL = 1e-11;
 
-function blockLanczos(A: Matrix<Float64Array>, k: number, b: number, tol: number, maxDim: number, seed: number, backend: LinalgBackend, want: string): TopSingularResult {
+function blockLanczos(A: Matrix<Float64Array>, k: number, b: number, tol: number, valueTol: number, maxDim: number, seed: number, backend: LinalgBackend, want: string): TopSingularResult {
   const right = A.cols <= A.rows;
   const n = right ? A.cols : A.rows;
   const m = right ? A.rows : A.cols;
@@ -142,7 +144,7 @@ function blockLanczos(A: Matrix<Float64Array>, k: number, b: number, tol: number
       }
       previous = ritz.theta;
     }
-    if (ritz && (ritz.residual <= tol || dim >= n || change <= VALUE_TOL)) {
+    if (ritz && (ritz.residual <= tol || dim >= n || change <= valueTol)) {
       const values = new Float64Array(k);
       for (let j = 0; j < k; j++) values[j] = Math.sqrt(Math.max(ritz.theta[j], 0));
       return { values, ...vectorsFrom(A, ritz.X, values, right, backend, want), method: 'block-lanczos', dimension: dim, residual: ritz.residual };
