@@ -15,9 +15,13 @@ float32: X, W, Phi and the gemms/syrk in float32; the Gram is solved in float64 
 
 Usage:  python3 bench/ref/onestep.py --d 2000 --width 2000 --n0 1000 --n 6000 --ntest 5000 \
             --precision float64 --warmup 0 --repeats 3 --seed 0
-Prints one JSON object: {"times": [seconds per repeat], "risk", "trainError", "peakRssBytes",
-"baselineRssBytes"} — peak resident memory of this process (ru_maxrss) and the resident memory before
-the first run (after importing numpy/scipy), so that peak - baseline is what the runs allocated.
+        prints one JSON object: {"times": [seconds per repeat], "risk", "trainError", "peakRssBytes",
+        "baselineRssBytes"};
+        python3 bench/ref/onestep.py serve --d ... --precision ...   (what bench/run.mjs uses)
+        answers JSON-line requests on stdin: {"cmd": "run", "seed": s} -> {"time", "risk", "trainError"},
+        {"cmd": "mem"} -> {"peakRssBytes", "baselineRssBytes"}, {"cmd": "quit"}.
+peakRssBytes is the peak resident memory of this process (ru_maxrss) and baselineRssBytes the resident
+memory before the first run (after importing numpy/scipy): peak - baseline is what the runs allocated.
 Threads: OPENBLAS_NUM_THREADS / OMP_NUM_THREADS from the parent.
 """
 import argparse
@@ -102,13 +106,34 @@ def run(d, N, n0, n, ntest, dtype, seed, eta=1.0, lam=0.01):
     return total / ntest, train
 
 
+def serve(args, dtype):
+    import sys
+    baseline = rss_bytes()
+    for line in sys.stdin:
+        req = json.loads(line)
+        if req["cmd"] == "quit":
+            break
+        if req["cmd"] == "mem":
+            reply = {"peakRssBytes": rss_bytes(), "baselineRssBytes": baseline}
+        elif req["cmd"] == "run":
+            t0 = time.perf_counter()
+            risk, train = run(args.d, args.width, args.n0, args.n, args.ntest, dtype, int(req.get("seed", 0)))
+            reply = {"time": time.perf_counter() - t0, "risk": risk, "trainError": train}
+        else:
+            reply = {"error": f"unknown command {req['cmd']!r}"}
+        print(json.dumps(reply), flush=True)
+
+
 def main():
     p = argparse.ArgumentParser()
+    p.add_argument("mode", nargs="?", choices=("once", "serve"), default="once")
     for k, v in (("d", 2000), ("width", 2000), ("n0", 1000), ("n", 6000), ("ntest", 5000), ("warmup", 0), ("repeats", 3), ("seed", 0)):
         p.add_argument(f"--{k}", type=int, default=v)
     p.add_argument("--precision", choices=("float64", "float32"), default="float64")
     args = p.parse_args()
     dtype = np.float32 if args.precision == "float32" else np.float64
+    if args.mode == "serve":
+        return serve(args, dtype)
     baseline = rss_bytes()
     for i in range(args.warmup):
         run(args.d, args.width, args.n0, args.n, args.ntest, dtype, args.seed + i)

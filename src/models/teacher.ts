@@ -40,8 +40,12 @@ export function drawSingleIndexTeacher(key: Key, d: number, link: Activation, no
  * Memory: 8 rows d bytes (4 in float32).
  */
 export function drawGaussianInputs(key: Key, rows: number, d: number, precision: Precision, rowOffset = 0): Matrix<FloatArray> {
-  const X = zeros(rows, d, precision);
-  fillNormal(key, X.data, { offset: rowOffset * d });
+  return fillGaussianInputs(key, zeros(rows, d, precision), rowOffset);
+}
+
+/** Like drawGaussianInputs, into an existing matrix (rows x d): reuses a chunk buffer. Returns X. */
+export function fillGaussianInputs<T extends FloatArray>(key: Key, X: Matrix<T>, rowOffset = 0): Matrix<T> {
+  fillNormal(key, X.data, { offset: rowOffset * X.cols });
   return X;
 }
 

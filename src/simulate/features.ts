@@ -12,6 +12,11 @@ export function newArrayLike<T extends FloatArray>(like: T, length: number): T {
   return new (like.constructor as new (n: number) => T)(length);
 }
 
+/** The first `rows` rows of M, as a view (no copy): for the last, shorter chunk of a chunk buffer. */
+export function topRows<T extends FloatArray>(M: Matrix<T>, rows: number): Matrix<T> {
+  return rows === M.rows ? M : { rows, cols: M.cols, data: M.data.subarray(0, rows * M.cols) as T };
+}
+
 /**
  * Applies the activation to every entry of X: `value` receives sigma, `derivative` sigma' (either may be
  * null per `mode`, and either may be X itself: in place).
@@ -39,11 +44,11 @@ export function applyActivation<T extends FloatArray>(
 }
 
 /**
- * Features sigma(X W) (rows x N) of the rows of X (rows x d) for first-layer weights W (d x N).
- * Memory: the returned rows x N matrix (no other temporary).
+ * Features sigma(X W) (rows x N) of the rows of X (rows x d) for first-layer weights W (d x N), into `out`
+ * (rows x N) when given. Memory: the rows x N result (no other temporary).
  */
-export function featureMatrix<T extends FloatArray>(backend: LinalgBackend, activation: Activation, X: Matrix<T>, W: Matrix<T>): Matrix<T> {
-  const Z = { rows: X.rows, cols: W.cols, data: newArrayLike(X.data, X.rows * W.cols) };
+export function featureMatrix<T extends FloatArray>(backend: LinalgBackend, activation: Activation, X: Matrix<T>, W: Matrix<T>, out?: Matrix<T>): Matrix<T> {
+  const Z = out ?? { rows: X.rows, cols: W.cols, data: newArrayLike(X.data, X.rows * W.cols) };
   backend.gemm(false, false, 1, X, W, 0, Z);
   applyActivation(backend, activation, 'value', Z.data, Z.data, null);
   return Z;

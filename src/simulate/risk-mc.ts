@@ -11,8 +11,9 @@ import type { LinalgBackend } from '../linalg/backend.js';
 import type { FloatArray, Matrix } from '../linalg/matrix.js';
 import type { Key } from '../random/index.js';
 import type { Activation } from '../activations/types.js';
-import { drawGaussianInputs, teacherLabels, type SingleIndexTeacher } from '../models/teacher.js';
-import { featureMatrix, readout } from './features.js';
+import { zeros } from '../linalg/matrix.js';
+import { fillGaussianInputs, teacherLabels, type SingleIndexTeacher } from '../models/teacher.js';
+import { featureMatrix, readout, topRows } from './features.js';
 import { assertFiniteScalar } from './errors.js';
 
 /** A readout predictor f(x) = (1/sqrt N) sum_i a_i sigma(<w_i, x>) + b. */
@@ -30,9 +31,9 @@ export interface MonteCarloRisk {
   nTest: number;
 }
 
-/** Rows per test chunk: about 64 MiB of inputs and features. */
+/** Rows per input chunk: about 16 MiB of inputs and features (enough rows for gemm to run at full speed). */
 export function defaultChunkRows(d: number, N: number, bytesPerEntry: number): number {
-  return Math.max(1, Math.floor((64 * 2 ** 20) / ((d + N) * bytesPerEntry)));
+  return Math.max(1, Math.floor((16 * 2 ** 20) / ((d + N) * bytesPerEntry)));
 }
 
 export function monteCarloRisk<T extends FloatArray>(
@@ -48,15 +49,19 @@ export function monteCarloRisk<T extends FloatArray>(
   const d = teacher.betaStar.length;
   const precision = predictors[0].W.data instanceof Float32Array ? 'float32' : 'float64';
   const N = Math.max(...predictors.map((p) => p.W.cols));
-  const rowsPerChunk = chunkRows ?? defaultChunkRows(d, N, precision === 'float32' ? 4 : 8);
+  const rowsPerChunk = Math.min(nTest, chunkRows ?? defaultChunkRows(d, N, precision === 'float32' ? 4 : 8));
   const sum = new Float64Array(predictors.length);
   const sumSq = new Float64Array(predictors.length);
+  // One input and one feature buffer for all chunks (views of their top rows for the last chunk).
+  const Xbuf = zeros(rowsPerChunk, d, precision) as Matrix<T>;
+  const Zbuf = zeros(rowsPerChunk, N, precision) as Matrix<T>;
   for (let start = 0; start < nTest; start += rowsPerChunk) {
     const rows = Math.min(rowsPerChunk, nTest - start);
-    const X = drawGaussianInputs(key, rows, d, precision, start) as Matrix<T>;
+    const X = fillGaussianInputs(key, topRows(Xbuf, rows), start);
     const { fStar } = teacherLabels(backend, teacher, X, null, start);
     predictors.forEach((p, k) => {
-      const f = readout(backend, featureMatrix(backend, p.activation, X, p.W), p.a, p.b);
+      const Z = { rows, cols: p.W.cols, data: Zbuf.data.subarray(0, rows * p.W.cols) as T };
+      const f = readout(backend, featureMatrix(backend, p.activation, X, p.W, Z), p.a, p.b);
       let s = 0;
       let s2 = 0;
       for (let i = 0; i < rows; i++) {

@@ -23,12 +23,12 @@ import { foldIn, rootKey, splitKeys } from '../random/index.js';
 import { getActivation } from '../activations/index.js';
 import { resolveExperimentConfig, type ExperimentConfig, type ExperimentConfigInput } from '../models/experiment-config.js';
 import { drawA0, drawW0 } from '../models/init.js';
-import { drawGaussianInputs, drawSingleIndexTeacher, teacherLabels, type SingleIndexTeacher } from '../models/teacher.js';
+import { drawGaussianInputs, drawSingleIndexTeacher, fillGaussianInputs, teacherLabels, type SingleIndexTeacher } from '../models/teacher.js';
 import { srfMap, srfNeuronMap } from '../models/srf-map.js';
 import { packageRoot } from '../native/load.js';
 import { provenance, type Provenance } from '../provenance/record.js';
 import { featlearnVersion } from '../provenance/version.js';
-import { applyActivation, featureMatrix, readout } from './features.js';
+import { applyActivation, featureMatrix, readout, topRows } from './features.js';
 import { runSteps } from './protocol.js';
 import { fitRidge, type RidgeFit } from './ridge.js';
 import { defaultChunkRows, monteCarloRisk, type Predictor } from './risk-mc.js';
@@ -36,15 +36,7 @@ import { linearBaseline, linkMoments, type LinearRidgePoint } from './baselines.
 import { checkMemory, type MemoryEstimate, type MemoryShape } from './memory.js';
 import { drawSpikeDirection, srfWeights } from './srf-features.js';
 import { exactRisk } from './exact-risk.js';
-// Placeholder until src/simulate/anatomy.ts (issue 3 part B) lands: the anatomy is reported as unavailable.
-interface StepAnatomy {
-  spectrum: unknown;
-  alignment: unknown;
-  neurons: unknown;
-}
-function stepAnatomy(_input: unknown, _backend: LinalgBackend): StepAnatomy | null {
-  return null;
-}
+import { stepAnatomy, type SpectrumSummary, type StepAnatomy } from './anatomy.js';
 import { summarize, type SummaryTree } from './summary.js';
 import { assertFinite, SimulationError } from './errors.js';
 
@@ -72,17 +64,31 @@ export interface Baselines {
   linearFloor: number;
 }
 
+/** Singular values of the first step (src/simulate/anatomy.ts). */
+export interface Spectrum {
+  /** The largest singular value of sqrt(N) G, of W1 and of W1 - W0 (scalars, summarised over seeds). */
+  largest: { gradient: number; W1: number; update: number };
+  /** The k largest (and, with fullSpectrum, all) singular values of each. */
+  gradient: SpectrumSummary;
+  W1: SpectrumSummary;
+  update: SpectrumSummary;
+  method: string;
+}
+
+/** Squared overlaps of the first step (src/simulate/anatomy.ts) and the spike vector u. */
+export type Alignment = StepAnatomy['alignment'] & { uNorm: number; uBetaOverlap: number };
+
 export interface RunResult extends ReadoutResult {
   seed: number;
   /** Ridge solve of the trained readout. */
   ridge: { form: RidgeFit['form']; solver: RidgeFit['solver']; lambdaSum: number };
   baselines: Baselines | null;
-  /** Singular values of sqrt(N) G and of W1 (step anatomy), null when report.anatomy is false. */
-  spectrum: StepAnatomy['spectrum'] | null;
-  /** Overlaps with beta* (step anatomy), null when report.anatomy is false. */
-  alignment: StepAnatomy['alignment'] | null;
-  /** Neuron-norm statistics (step anatomy). */
-  neurons: StepAnatomy['neurons'] | null;
+  /** Singular values of sqrt(N) G, W1 and W1 - W0 (step anatomy); null when report.anatomy is false or there is no step. */
+  spectrum: Spectrum | null;
+  /** Squared overlaps with beta*, u and a0 (step anatomy); null likewise. */
+  alignment: Alignment | null;
+  /** Statistics of the neuron norms |w1_i| (step anatomy); null likewise. */
+  neurons: StepAnatomy['neuronNorms'] | null;
   seconds: number;
   warnings: string[];
 }
@@ -118,6 +124,13 @@ export interface SimulateOptions {
   force?: boolean;
   /** The backend (default getBackend()); workers always use their own default backend. */
   backend?: LinalgBackend;
+  /** Report every singular value of the step (for histograms), not only the top ones (default false). */
+  fullSpectrum?: boolean;
+}
+
+/** Per-run options (the part of SimulateOptions a worker needs). */
+export interface RunOptions {
+  fullSpectrum?: boolean;
 }
 
 /** The shape the memory estimate needs. */
@@ -158,10 +171,11 @@ function chunkedFeatures<T extends FloatArray>(
   const { n, d, width: N, precision } = config;
   const Phi = zeros(n, N, precision) as unknown as Matrix<T>;
   const y = new Float64Array(n);
-  const rowsPerChunk = defaultChunkRows(d, N, precision === 'float32' ? 4 : 8);
+  const rowsPerChunk = Math.min(n, defaultChunkRows(d, N, precision === 'float32' ? 4 : 8));
+  const Xbuf = zeros(rowsPerChunk, d, precision) as unknown as Matrix<T>;
   for (let start = 0; start < n; start += rowsPerChunk) {
     const rows = Math.min(rowsPerChunk, n - start);
-    const X = drawGaussianInputs(keys.X, rows, d, precision, start) as Matrix<T>;
+    const X = fillGaussianInputs(keys.X, topRows(Xbuf, rows), start);
     y.set(teacherLabels(backend, teacher, X, keys.noise, start).y, start);
     const Z: Matrix<T> = { rows, cols: N, data: Phi.data.subarray(start * N, (start + rows) * N) as T };
     backend.gemm(false, false, 1, X, W, 0, Z);
@@ -170,7 +184,7 @@ function chunkedFeatures<T extends FloatArray>(
 }
 
 /** One seed of the experiment (the config must be resolved). */
-export function runSeed(config: ExperimentConfig, seed: number, backend: LinalgBackend = getBackend()): RunResult {
+export function runSeed(config: ExperimentConfig, seed: number, backend: LinalgBackend = getBackend(), opts: RunOptions = {}): RunResult {
   const t0 = performance.now();
   const warnings: string[] = [];
   const { d, width: N, precision } = config;
@@ -271,10 +285,9 @@ export function runSeed(config: ExperimentConfig, seed: number, backend: LinalgB
   let anatomy: StepAnatomy | null = null;
   if (config.report.anatomy && first && firstSpike) {
     anatomy = stepAnatomy(
-      { W0: toFloat64(W0), W1: toFloat64(W1), G: toFloat64(first.G), u: firstSpike.u, a0, betaStar: teacher.betaStar },
+      { W0: toFloat64(W0), W1: toFloat64(W1), G: toFloat64(first.G), u: firstSpike.u, a0, betaStar: teacher.betaStar, fullSpectrum: opts.fullSpectrum },
       backend,
     );
-    if (!anatomy) warnings.push('report.anatomy: the step anatomy is not available in this build');
   } else if (config.report.anatomy && config.model === 'network') {
     warnings.push('report.anatomy: no gradient step was taken (step.steps = 0 or step.eta = 0); nothing to report');
   }
@@ -284,9 +297,17 @@ export function runSeed(config: ExperimentConfig, seed: number, backend: LinalgB
     ...result(0, trainError),
     ridge: { form: fit.form, solver: fit.solver, lambdaSum: fit.lambdaSum },
     baselines,
-    spectrum: anatomy ? anatomy.spectrum : null,
-    alignment: anatomy ? anatomy.alignment : null,
-    neurons: anatomy ? anatomy.neurons : null,
+    spectrum: anatomy
+      ? {
+          largest: { gradient: anatomy.gradient.top[0], W1: anatomy.W1.top[0], update: anatomy.update.top[0] },
+          gradient: anatomy.gradient,
+          W1: anatomy.W1,
+          update: anatomy.update,
+          method: anatomy.method,
+        }
+      : null,
+    alignment: anatomy ? { ...anatomy.alignment, uNorm: anatomy.u.norm, uBetaOverlap: anatomy.u.betaOverlap } : null,
+    neurons: anatomy ? anatomy.neuronNorms : null,
     seconds: (performance.now() - t0) / 1000,
     warnings,
   };
@@ -350,10 +371,11 @@ export function workerScript(): URL {
 export interface WorkerRequest {
   config: ExperimentConfig;
   seeds: number[];
+  run: RunOptions;
 }
 export type WorkerMessage = { type: 'run'; result: RunResult } | { type: 'error'; message: string; name: string; kind?: string };
 
-async function runInWorkers(config: ExperimentConfig, seeds: number[], workers: number, onRun: (r: RunResult) => void): Promise<void> {
+async function runInWorkers(config: ExperimentConfig, seeds: number[], workers: number, run: RunOptions, onRun: (r: RunResult) => void): Promise<void> {
   const groups: number[][] = Array.from({ length: workers }, () => []);
   seeds.forEach((s, i) => groups[i % workers].push(s));
   const script = workerScript();
@@ -362,7 +384,7 @@ async function runInWorkers(config: ExperimentConfig, seeds: number[], workers: 
       (group) =>
         new Promise<void>((resolve, reject) => {
           const w = new Worker(fileURLToPath(script), {
-            workerData: { config, seeds: group } satisfies WorkerRequest,
+            workerData: { config, seeds: group, run } satisfies WorkerRequest,
             env: { ...process.env, FEATLEARN_THREADS: '1' },
           });
           let failed = false;
@@ -415,14 +437,14 @@ export async function simulate(config: ExperimentConfigInput | ExperimentConfig,
     const before = backend.info().threads;
     backend.setThreads(1);
     try {
-      await runInWorkers(cfg, seeds, workers, onRun);
+      await runInWorkers(cfg, seeds, workers, { fullSpectrum: opts.fullSpectrum }, onRun);
     } finally {
       backend.setThreads(before);
     }
   } else {
     for (const s of seeds) {
       opts.onProgress?.({ seed: s, done, total: K, stage: 'started' });
-      onRun(runSeed(cfg, s, backend));
+      onRun(runSeed(cfg, s, backend, { fullSpectrum: opts.fullSpectrum }));
       await new Promise((r) => setImmediate(r));
     }
   }

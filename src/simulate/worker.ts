@@ -9,9 +9,9 @@ import { SimulationError } from './errors.js';
 
 const port = parentPort;
 if (!port) throw new Error('src/simulate/worker.ts must run in a worker thread');
-const { config, seeds } = workerData as WorkerRequest;
+const { config, seeds, run } = workerData as WorkerRequest;
 try {
-  for (const seed of seeds) port.postMessage({ type: 'run', result: runSeed(config, seed) } satisfies WorkerMessage);
+  for (const seed of seeds) port.postMessage({ type: 'run', result: runSeed(config, seed, undefined, run) } satisfies WorkerMessage);
 } catch (e) {
   const err = e as Error;
   port.postMessage({ type: 'error', message: err.message, name: err.name, kind: e instanceof SimulationError ? e.kind : undefined } satisfies WorkerMessage);

@@ -36,6 +36,7 @@ interface SimulateFlags {
   seeds: number;
   workers: number | 'auto';
   force: boolean;
+  fullSpectrum: boolean;
   out?: string;
 }
 
@@ -80,6 +81,7 @@ export function simulateCommand(globals: () => GlobalOptions): Command {
     .option('--seeds <K>', 'number of seeds (seed, seed+1, ..., seed+K-1)', parsePositiveInt, 1)
     .option('--workers <N|auto>', 'worker threads for the seeds (0: none; auto: when faster than threaded BLAS)', parseWorkers, 'auto')
     .option('--force', 'run even when the memory estimate exceeds 80% of this machine\'s memory', false)
+    .option('--full-spectrum', 'report every singular value of the step (for histograms), not only the top ones', false)
     .option('-o, --out <file>', 'also write the JSON result to this file')
     .action(async (flags: SimulateFlags) => {
       const opts = globals();
@@ -91,6 +93,7 @@ export function simulateCommand(globals: () => GlobalOptions): Command {
           seeds: flags.seeds,
           workers: flags.workers,
           force: flags.force,
+          fullSpectrum: flags.fullSpectrum,
           onProgress: (e) => {
             if (e.stage === 'finished') bar.tick();
           },
