@@ -33,8 +33,14 @@ export const singleIndexTeacher = z
   })
   .strict();
 
-/** Teachers: `single-index` now; `multi-index` and `mixture` (related.md) join this union later. */
-export const teacherSchema = z.discriminatedUnion('kind', [singleIndexTeacher]);
+/**
+ * Teachers: `single-index` now; `multi-index` and `mixture` (related.md) join this union later. A teacher
+ * given without `kind` is a single-index one, so `--set teacher.link=relu` works on its own.
+ */
+export const teacherSchema = z.preprocess(
+  (t) => (t && typeof t === 'object' && !Array.isArray(t) && !('kind' in t) ? { kind: 'single-index', ...t } : t),
+  z.discriminatedUnion('kind', [singleIndexTeacher]),
+);
 
 export const experimentConfigSchema = z
   .object({

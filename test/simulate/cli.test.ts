@@ -55,9 +55,10 @@ describe('featlearn simulate', () => {
   });
 
   it('prints a table with risk ± sem and the baselines', async () => {
-    const { code, out } = await capture(['simulate', ...small, '--seeds', '2', '--workers', '0']);
+    const { code, out } = await capture(['simulate', ...small, '--set', 'teacher.link=relu', '--seeds', '2', '--workers', '0']);
     expect(code).toBe(0);
     expect(out).toMatch(/featlearn simulate/);
+    expect(out).toMatch(/tanh student, relu teacher/);
     expect(out).toMatch(/^risk\s+\S+\s+\S+$/m);
     expect(out).toMatch(/^baselines\.randomFeatures\.risk\s/m);
     expect(out).toMatch(/^baselines\.linearFloor\s/m);
