@@ -182,6 +182,18 @@ export class LevelSet {
     return atoms;
   }
 
+  /** All t with h(t) = y on the non-flat pieces (one per piece that attains y), ascending. */
+  preimages(y: number): number[] {
+    const out: number[] = [];
+    for (const p of this.pieces) {
+      if (p.flat) continue;
+      if (!(y >= Math.min(p.hLo, p.hHi) && y <= Math.max(p.hLo, p.hHi))) continue;
+      const r = brent((t) => this.problem.h(t) - y, p.lo, p.hi, { absTol: 1e-15 });
+      if (r.ok) out.push(r.value);
+    }
+    return out.sort((a, b) => a - b);
+  }
+
   /** E[q(t) | h(t) = y] (module comment); throws when y is not attained. */
   conditional(y: number): number[] {
     const atom = this.atoms.find((a) => Math.abs(a.y - y) <= 1e-12 * Math.max(1, Math.abs(a.y)));
