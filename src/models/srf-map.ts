@@ -5,8 +5,8 @@
  * A NEUTRAL model definition (STYLE.md principle 13): the simulation engine uses it to draw the sRF model
  * directly, the theory engine (src/theory/srf) to solve its equations. It computes nothing of either.
  *
- * Model (Cui, Pesce, Dandi, Krzakala, Lu, Zdeborová, Loureiro, ICML 2024, arXiv 2402.04980, section 3 and
- * Result 3.1; Ba et al. 2022, arXiv 2205.01445, section 3, for the spike of the gradient): after
+ * Model (Cui, Pesce, Dandi, Krzakala, Lu, Zdeborová, Loureiro, ICML 2024, arXiv 2402.04980, section 3,
+ * the map (c, r, gamma) of the trained network to the sRF; Ba et al. 2022, arXiv 2205.01445, section 3, for the spike of the gradient): after
  * W1 = W0 + eta_tilde * N * G (step.scaling "sqrtN", so eta_tilde = step.eta) the first-layer weights are
  * modelled by the rows of
  *     F = sqrt(c) W + r 1 v^T        (W with unit-norm rows, v a unit vector independent of W),

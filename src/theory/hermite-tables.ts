@@ -2,7 +2,7 @@
  * The Hermite toolkit of the theory engine (issue 4, item 1):
  * - `hermiteSummary`: mu_0..mu_K, E sigma^2 and mu_perp of a student activation or a teacher link;
  * - `conditionalTables`: the conditional coefficients of srf.md section 2 (Cui et al. 2024, arXiv
- *   2402.04980, section 4 "conditional Gaussian equivalence", Result 4.1) tabulated on the nodes of a
+ *   2402.04980, the "conditional Gaussian equivalence" of its section 4) tabulated on the nodes of a
  *   Gauss–Hermite rule in kappa = <v, x> ~ N(0, 1), so that every kappa-integral of the sRF equations is a
  *   weighted sum over the table (vectorised: one Float64Array per column).
  *

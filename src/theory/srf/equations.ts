@@ -1,7 +1,7 @@
 /**
  * The fixed-point equations of the sRF model (../shared/spec/srf.md section 4; Cui, Pesce, Dandi, Krzakala,
- * Lu, Zdeborová, Loureiro 2024, arXiv 2402.04980, Result 4.2 and the saddle-point equations of their
- * appendix) in featlearn's normalisation: readout ridge in the "sum" form with penalty lambda, alpha = n/N
+ * Lu, Zdeborová, Loureiro 2024, arXiv 2402.04980: the replica self-consistent equations of their section 4
+ * and appendix; the paper's own equation numbers were not checked here, the equations are srf.md's) in featlearn's normalisation: readout ridge in the "sum" form with penalty lambda, alpha = n/N
  * readout samples per neuron, spectral sums over the N eigenvalues of Omega (./spectrum.ts), kappa
  * integrals as weighted sums over the Gauss–Hermite tables of ../hermite-tables.ts.
  *

@@ -2,7 +2,8 @@
  * The sRF theory: exact asymptotic test error of ridge regression on the features of a two-layer network
  * after one large gradient step (Cui, Pesce, Dandi, Krzakala, Lu, Zdeborová, Loureiro, ICML 2024,
  * "Asymptotics of feature learning in two-layer networks after one gradient-step", arXiv 2402.04980,
- * Results 3.1 (the spiked random-features model) and 4.2 (the fixed-point equations); featlearn's notation
+ * sections 3 (the spiked random-features model) and 4 (conditional Gaussian equivalence, the self-consistent
+ * equations; equation numbers not checked against the paper); featlearn's notation
  * and extensions in ../shared/spec/srf.md sections 1–5 and docs/srf.md).
  *
  * Pipeline for one config: the sRF map (c, r, gamma) of src/models/srf-map.ts -> conditional Hermite tables
@@ -175,9 +176,6 @@ function solveWith(config: ExperimentConfig, prep: Prepared, spectrum: SrfSpectr
     kappaNodes: tables.order,
     warnings: [...map.notes],
   };
-  if (config.psi > 1 && config.theory.spectrum === 'mp') {
-    common.warnings.push('N > d: srf.md section 4 reports the theory 4-6% below simulation at N = 2d (tanh/tanh, alpha0 = 1, eta_tilde = 2); not yet explained, see docs/srf.md');
-  }
   const ws = opts.warmStart;
   const r =
     method === 'srf-damped'
