@@ -3,6 +3,7 @@
 //
 //   npm run bench -- linalg [--quick] [--threads T] [--repeats R] [--skip-build]
 //   npm run bench -- simulate [--quick] [--threads T] [--repeats R] [--skip-build]   (bench/simulate.mjs)
+//   npm run bench -- theory [--quick] [--repeats R] [--skip-build]                   (bench/theory.mjs)
 //
 // Runs, case by case and side by side, featlearn's native backend (in this process, from the compiled
 // dist/src) and the numpy/scipy reference bench/ref/linalg.py (a python3 child per case), with the same
@@ -22,7 +23,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SUITES = ['linalg', 'simulate'];
+const SUITES = ['linalg', 'simulate', 'theory'];
 
 function fail(msg) {
   process.stderr.write(`bench: ${msg}\n`);
@@ -248,9 +249,10 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const threads = threadCount(opts);
   ensureBuilt(opts.skipBuild);
-  if (opts.suite === 'simulate') {
-    const { runSimulateSuite } = await import('./simulate.mjs');
-    const lines = await runSimulateSuite({ root, quick: opts.quick, threads, repeats: opts.repeats, numpyEnv: numpyEnv(threads).env, log: (s) => process.stderr.write(s) });
+  if (opts.suite === 'simulate' || opts.suite === 'theory') {
+    const { runSimulateSuite, runTheorySuite } = opts.suite === 'simulate' ? await import('./simulate.mjs') : await import('./theory.mjs');
+    const runSuite = opts.suite === 'simulate' ? runSimulateSuite : runTheorySuite;
+    const lines = await runSuite({ root, quick: opts.quick, threads, repeats: opts.repeats, numpyEnv: numpyEnv(threads).env, log: (s) => process.stderr.write(s) });
     const outPath = outputPath(opts);
     writeSection(outPath, opts.suite, lines);
     process.stdout.write(`${lines.join('\n')}\nbench: wrote ${relative(root, outPath)}\n`);
