@@ -10,6 +10,7 @@ import { doctorCommand } from './commands/doctor.js';
 import { simulateCommand } from './commands/simulate.js';
 import { theoryCommand } from './commands/theory.js';
 import { compareCommand } from './commands/compare.js';
+import { dynamicsCommand } from './commands/dynamics.js';
 import { SimulationError } from '../simulate/errors.js';
 import type { GlobalOptions } from './output.js';
 
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   program.addCommand(simulateCommand(globals));
   program.addCommand(theoryCommand(globals));
   program.addCommand(compareCommand(globals));
+  program.addCommand(dynamicsCommand(globals));
   return program;
 }
 

@@ -114,11 +114,13 @@ export const dynamicsConfigSchema = z
       .default({ at: 'phase1-end', k: 5, which: 'smallest', dense: false, tol: 1e-8, maxIterations: 600 }),
     phase1: z
       .object({
-        /** Plateau criterion (docs/dynamics.md): relative change of log |grad| per decade of time below this. */
+        /** Plateau criterion (docs/dynamics.md): |d ln|grad| / d ln t| over the last doubling of time <= this. */
         plateauTolerance: z.number().positive().finite().default(0.1),
+        /** ... or |grad| has dropped to this fraction of its value at step 0 (a small gradient: phase 2). */
+        gradientDrop: z.number().gt(0).lt(1).default(0.01),
       })
       .strict()
-      .default({ plateauTolerance: 0.1 }),
+      .default({ plateauTolerance: 0.1, gradientDrop: 0.01 }),
     escape: z
       .object({ level: z.number().gt(0).lt(1).default(0.5) })
       .strict()

@@ -24,6 +24,7 @@ import type { LinalgBackend } from '../../linalg/backend.js';
 import type { FloatArray, Matrix } from '../../linalg/matrix.js';
 import type { Activation } from '../../activations/types.js';
 import type { LossName } from '../../models/dynamics-config.js';
+import { SimulationError } from '../errors.js';
 
 /** A pointwise loss l(y, f) with its first two derivatives in f. */
 export interface Loss {
@@ -236,12 +237,13 @@ export function lossAndGradient(p: NetworkProblem, theta: Float64Array, grad: Fl
   return { H: H!, S: S!, S1: S1!, S2, f: f!, r: rr!, r2: r2!, loss: lossValue, dataLoss };
 }
 
-export class DynamicsError extends Error {
+/** A SimulationError of the dynamics engine, with a specific reason. */
+export class DynamicsError extends SimulationError {
   constructor(
     readonly reason: 'nan' | 'no-second-derivative' | 'too-large' | 'invalid',
     message: string,
   ) {
-    super(message);
+    super(reason === 'nan' ? 'non-finite' : reason === 'too-large' ? 'memory' : reason === 'no-second-derivative' ? 'unsupported' : 'invalid', message);
     this.name = 'DynamicsError';
   }
 }

@@ -7,11 +7,14 @@
  * 'test-x', 'lanczos'; changing nTest or the risk samples never changes the training data or the init.
  *
  * End of phase 1 (documented criterion, docs/dynamics.md): with g_t = |grad L(theta_t)| evaluated at every
- * step, phase 1 ends at the first step t >= PHASE1_MIN_STEPS such that the gradient norm has been flat
- * over the last doubling of time: |ln g_t - ln g_{floor(t/2)}| <= phase1.plateauTolerance * ln 2 (the
- * log-log slope of g against t is at most the tolerance). If g is flat from the start, phase 1 ends at
- * PHASE1_MIN_STEPS (nothing to learn from large gradients). At that step the latent directions whose
- * principal cosine with span(W) is >= escape.level are "learned"; the others are the unlearned subspace.
+ * step, phase 1 ends at the first step t >= PHASE1_MIN_STEPS such that EITHER the gradient norm has been
+ * flat over the last doubling of time, |ln g_t - ln g_{floor(t/2)}| <= phase1.plateauTolerance * ln 2
+ * (the log-log slope of g against t is at most the tolerance: a plateau), OR it has become small,
+ * g_t <= phase1.gradientDrop * g_0 (the dynamics is no longer driven by large gradients; this catches
+ * plateaus approached with a still-decaying gradient, e.g. convergence towards a saddle or a minimum).
+ * If g is flat from the start, phase 1 ends at PHASE1_MIN_STEPS (nothing to learn from large gradients).
+ * At that step the latent directions whose principal cosine with span(W) is >= escape.level are
+ * "learned"; the others span the unlearned subspace.
  *
  * Escape time: the first step after the end of phase 1 at which the largest principal cosine between
  * span(W) and the unlearned subspace is >= escape.level (checked at every step: O(m (m + k) d)).
@@ -289,7 +292,7 @@ export function runDynamics(cfg: DynamicsConfig, opts: DynamicsRunOptions = {}):
 
     if (!phase1End && t >= PHASE1_MIN_STEPS) {
       const slope = Math.abs(Math.log(g) - Math.log(gradNorms[Math.floor(t / 2)])) / Math.LN2;
-      if (slope <= cfg.phase1.plateauTolerance) {
+      if (slope <= cfg.phase1.plateauTolerance || g <= cfg.phase1.gradientDrop * gradNorms[0]) {
         const s = splitLearned(backend, C, k, cfg.escape.level);
         split = { E: s.unlearned, u: s.u };
         phase1End = { step: t, time, gradNorm: g, learned: s.learned, cosines: Array.from(s.cosines) };
