@@ -86,7 +86,7 @@ export interface ConditionalTables {
 }
 
 export interface ConditionalTableOptions {
-  /** Fixed order of the kappa rule (no doubling check). */
+  /** Fixed order of the kappa rule (no doubling check of it; the inner rule is still checked). */
   order?: number;
   /** First order of the doubling sequence (default 24). */
   minOrder?: number;
@@ -94,7 +94,7 @@ export interface ConditionalTableOptions {
   maxOrder?: number;
   /** Relative tolerance of the doubling check (default 1e-12). */
   tolerance?: number;
-  /** Points per panel of the fixed inner rule for activations without closed form (default 6, doubled until converged). */
+  /** Points per panel of the fixed inner rule for activations without closed form (default 6, doubled until converged; given: used as is). */
   innerNodes?: number;
 }
 
@@ -294,20 +294,22 @@ export function conditionalTables(
       if (errorEstimate <= tolerance) break;
       prev = cur;
     }
-    // 2. the fixed inner rule (activations without closed form), by doubling its points per panel
-    if (fixed) {
-      let cur = checkMoments(raw);
-      while (true) {
-        if (innerM * 2 > 64) throw new NumericsError('conditionalTables', `the inner rule did not converge with ${innerM} points per panel (change ${errorEstimate.toExponential(2)})`);
-        const finer = tabulate(s, t, geometry, order, innerM * 2);
-        const f = checkMoments(finer);
-        const e = diff(f, cur);
-        raw = finer;
-        innerM *= 2;
-        errorEstimate = Math.max(errorEstimate, e);
-        if (e <= tolerance) break;
-        cur = f;
-      }
+  }
+  // 2. the fixed inner rule (activations without closed form), by doubling its points per panel
+  if (fixed && opts.innerNodes === undefined) {
+    let cur = checkMoments(raw);
+    const sc = Math.max(1e-300, Math.sqrt(cur[1] + cur[2] + cur[0]) * Math.sqrt(cur[8]), cur[0] + cur[1] + cur[2]);
+    let e = Infinity;
+    while (true) {
+      if (innerM * 2 > 64) throw new NumericsError('conditionalTables', `the inner rule did not converge with ${innerM} points per panel (change ${e.toExponential(2)})`);
+      const finer = tabulate(s, t, geometry, order, innerM * 2);
+      const f = checkMoments(finer);
+      e = Math.max(...f.map((v, i) => Math.abs(v - cur[i]))) / sc;
+      raw = finer;
+      innerM *= 2;
+      errorEstimate = Number.isNaN(errorEstimate) ? e : Math.max(errorEstimate, e);
+      if (e <= tolerance) break;
+      cur = f;
     }
   }
   // Snap columns that are rounding noise to exact zeros.

@@ -87,6 +87,27 @@ describe('conditionalTables (srf.md section 2)', () => {
     });
   }
 
+  it('tanh/tanh (no closed form: the shared inner rule) against scipy at Gauss–Hermite(64) nodes', () => {
+    // [node index, kappa, mu0, mu1, mu2^2, h, h1, hh] for c = 1.25, r = 1.2, gamma = 0.6, rho = 0.8; python3:
+    // numpy hermegauss(64) nodes, scipy.integrate.quad of tanh(...) phi(z) on [-12, 0] and [0, 12]
+    const REF = [
+      [0, -14.886186143339453, -0.9999999999999927, 1.474376176702208e-14, -2.22044604925303e-16, -0.999999874414245, 2.0093704494739129e-7, 0.9999997488286938],
+      [10, -8.88693390583818, -0.999999986699912, 2.6600149949373987e-8, 2.5205781107029703e-14, -0.99983211769726, 0.0002683264485651149, 0.9996645919392935],
+      [40, 3.3493591797524944, 0.9932561630036192, 0.012257119109278758, 0.0009972793349754885, 0.905187768441425, 0.12291449648118813, 0.846356879398515],
+      [63, 14.886186143339453, 0.9999999999999927, 1.474376176702208e-14, -2.22044604925303e-16, 0.999999874414245, 2.0093704494739129e-7, 0.9999997488286938],
+    ];
+    const t = conditionalTables('tanh', 'tanh', { c: 1.25, r: 1.2, gamma: 0.6, rho: 0.8 }, { order: 64 });
+    for (const [a, k, m0, m1, m2, h, h1, hh] of REF) {
+      expect(t.kappa[a]).toBeCloseTo(k, 12);
+      expect(t.mu0[a]).toBeCloseTo(m0, 12);
+      expect(t.mu1[a]).toBeCloseTo(m1, 12);
+      expect(t.mu2Squared[a]).toBeCloseTo(Math.max(0, m2), 12);
+      expect(t.h[a]).toBeCloseTo(h, 12);
+      expect(t.h1[a]).toBeCloseTo(h1, 12);
+      expect(t.hh[a]).toBeCloseTo(hh, 12);
+    }
+  });
+
   it('a doubled order changes nothing beyond the tolerance', () => {
     const g = cases[0].g;
     const t = conditionalTables('tanh', 'tanh', g);

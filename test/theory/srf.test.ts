@@ -8,6 +8,7 @@ import { brent } from '../../src/numerics/roots.js';
 import { getActivation, hermiteExpansion } from '../../src/activations/index.js';
 import { foldIn, rootKey } from '../../src/random/key.js';
 import { conditionalTables } from '../../src/theory/hermite-tables.js';
+import { randomFeaturesTheory } from '../../src/theory/random-features.js';
 import { mpSpectrum, optimalLambda, reducedSolve, srfCurve, srfTheory, type SrfTheoryResult, type SrfTheorySuccess } from '../../src/theory/srf/index.js';
 
 const cfg = (over: ExperimentConfigInput = {}): ExperimentConfig => resolveExperimentConfig({ d: 1000, ...over });
@@ -123,6 +124,23 @@ describe('sRF theory: limits and identities', () => {
       expect(r.map.variant).toBe('no-step');
       const ref = randomFeaturesRisk(p);
       expect(rel(r.risk, ref)).toBeLessThan(1e-8);
+    }
+  });
+
+  it('eta_tilde = 0 agrees with Mei & Montanari (2019, Theorem 1) as implemented by src/theory/random-features.ts', () => {
+    // a third derivation: closed-form Stieltjes equations, no tables, no spectrum; relu/relu has mu0 != 0,
+    // where both fit the constant exactly (the sRF's unpenalised m, Mei & Montanari's beta0 remark)
+    const cases: ExperimentConfigInput[] = [
+      { psi: 1, alpha: 2, ridge: { lambda: 0.01 } },
+      { psi: 2, alpha: 0.7, ridge: { lambda: 0.1 }, teacher: teacher('tanh', 0.3) },
+      { psi: 0.5, alpha: 3, ridge: { lambda: 1e-3 }, student: { activation: 'erf' }, teacher: teacher('sin') },
+      { psi: 1.5, alpha: 1, ridge: { lambda: 0.05 }, student: { activation: 'relu' }, teacher: teacher('relu') },
+    ];
+    for (const over of cases) {
+      const c = cfg({ ...over, step: { eta: 0 } });
+      const mm = randomFeaturesTheory(c);
+      if (!mm.ok || mm.risk === null) throw new Error('Mei-Montanari failed');
+      expect(rel(ok(srfTheory(c)).risk, mm.risk)).toBeLessThan(1e-8);
     }
   });
 
