@@ -33,7 +33,7 @@ export const targetSpec = z.string().superRefine((spec, ctx) => {
 
 export const multiIndexTeacherSchema = z
   .object({
-    kind: z.literal('multi-index'),
+    kind: z.literal('multi-index').default('multi-index'),
     /** Latent dimension (default: the target's default, e.g. 1 for phase retrieval, 2 for product). */
     k: positiveInt.optional(),
     link: targetSpec.default('phase-retrieval'),

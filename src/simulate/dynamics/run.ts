@@ -29,6 +29,7 @@ import { drawGaussianInputs } from '../../models/teacher.js';
 import { getMultiIndexTarget, type MultiIndexTarget } from '../../models/multi-index-teacher.js';
 import type { DynamicsConfig } from '../../models/dynamics-config.js';
 import {
+  DENSE_HESSIAN_MAX_PARAMETERS,
   DynamicsError,
   denseHessian,
   hessianPoint,
@@ -190,6 +191,9 @@ export function hessianSpectrum(
 ): Omit<HessianRecord, 'step' | 'time' | 'trigger'> {
   const { problem, backend, ThetaT } = setup;
   const P = parameterCount(problem);
+  if (opts.dense && P > DENSE_HESSIAN_MAX_PARAMETERS) {
+    throw new DynamicsError('too-large', `hessian.dense: ${P} parameters (> ${DENSE_HESSIAN_MAX_PARAMETERS}) would need ${((8 * P * P) / 1e6).toFixed(0)} MB and ${P} HVPs; use a smaller d or dense: false`);
+  }
   const pt = hessianPoint(problem, theta);
   const k = Math.min(opts.k, Math.floor(P / (opts.which === 'both' ? 2 : 1)));
   const res: LanczosResult = lanczos(backend, P, (v, out) => hessianVectorProduct(problem, pt, v, out), {
