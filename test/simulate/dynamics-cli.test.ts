@@ -67,7 +67,7 @@ describe('featlearn dynamics', () => {
     const r3 = await capture(['dynamics', '--set', 'student.activation=nope']);
     expect(r3.code).toBe(2);
     expect(r3.err).toMatch(/student\.activation: unknown activation "nope"/);
-    const r4 = await capture(['dynamics', '--set', 'd=100', '--set', 'width=50', '--set', 'hessian.dense=true', '--set', 'training.steps=0', '--set', 'hessian.at=init', '--set', 'delta=1']);
+    const r4 = await capture(['dynamics', '--set', 'd=100', '--set', 'width=50', '--set', 'hessian.dense=true', '--set', 'training.steps=0', '--set', 'hessian.at=init', '--set', 'delta=1', '--set', 'test.samples=100']);
     expect(r4.code).toBe(2);
     expect(r4.err).toMatch(/hessian\.dense: 5000 parameters \(> 4000\)/);
   });
