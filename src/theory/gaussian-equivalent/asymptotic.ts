@@ -30,6 +30,16 @@
  * gaussian W0 (normFluctuation): m_i = mu0(|w_i|) ≈ mu0 + mu0'(1)(|w_i| - 1) with Var |w_i| = 1/(2d): a mean
  * fluctuation vector of squared norm c mu0'(1)^2 / 2 independent of the directions (it lets a centred
  * student with mu0 = 0, e.g. relu-centered, still fit the constant; global coefficients miss it).
+ * Neuron rescaling by the step: by Stein's lemma sqrt(N) G_i = a0_i (mu1 u + (mu0* - f0) E[sigma''] w0_i + ...),
+ * so w1_i = (1 + scaleShift q_i) w0_i + theta p q_i with scaleShift = eta (mu0* - f0) E[sigma''] (|a0| = 1; the
+ * small-step version of the s0 of srf.md section 1). Each rescaling is O(N^{-1/2}), but it moves every
+ * neuron's mean by mu0'(1) scaleShift q_i coherently: an O(1) mean vector mu0'(1) scaleShift q along q. It
+ * matters when mu0 = 0 but E sigma'' != 0 (relu-centered: 3.5% of the risk at d = 800, eta = 2).
+ * Second Hermite order along the mean direction: the Gaussian equivalent keeps only the linear part of
+ * E sigma(<w_i, x>) sigma(<w_j, x>); the next term mu2^2 <w_i, w_j>^2 ≈ mu2^2 / d for i != j is a rank-one
+ * matrix (mu2^2 N/d) e e^T of O(1) norm (El Karoui 2010, "The spectrum of kernel random matrices",
+ * arXiv 1001.0492, Theorem 2.1). It is negligible beside mu0^2 N, but not when mu0 = 0 or with an
+ * intercept, where the mean direction carries signal (the spike or the rescaling below): it is included.
  * Regime: d, N, n -> infinity proportionally; eta = 0 or step.scaling "one" (theta = O(1)); a linear
  * student (muPerp = 0) is refused.
  */
@@ -37,7 +47,7 @@ import { scaledMpStieltjes } from './marchenko-pastur.js';
 import { ridgeEquivalent, type RidgeEquivalentResult } from './ridge-equivalent.js';
 
 export interface GeAsymptoticParams {
-  student: { mu0: number; mu1: number; muPerp2: number; dMu0: number };
+  student: { mu0: number; mu1: number; mu2: number; muPerp2: number; dMu0: number };
   teacher: { mu0Star: number; mu1Star: number; m2Star: number };
   /** Label-noise variance Delta. */
   noise: number;
@@ -49,8 +59,11 @@ export interface GeAsymptoticParams {
   width: number;
   /** lam' of the (1/n)-normalised objective ("sum": lambda N/n). */
   lambdaPrime: number;
-  /** The spike theta p q^T of W1 (null or theta = 0: random features). gamma = <p, beta*> (signed). */
-  spike: { theta: number; gamma: number; direction: 'mean' | 'random' } | null;
+  /**
+   * The spike theta p q^T of W1 (null or theta = 0: random features). gamma = <p, beta*> (signed).
+   * scaleShift: each neuron is also rescaled, w1_i = (1 + scaleShift q_i) w0_i + theta p q_i (module comment).
+   */
+  spike: { theta: number; gamma: number; direction: 'mean' | 'random'; scaleShift?: number } | null;
   /** gaussian W0: include the neuron-norm fluctuation of the means (module comment). */
   normFluctuation: boolean;
   intercept: boolean;
@@ -103,7 +116,7 @@ function checkParams(p: GeAsymptoticParams): void {
 /** The asymptotic Gaussian-equivalent risk (module comment). */
 export function geAsymptotic(p: GeAsymptoticParams): RidgeEquivalentResult {
   checkParams(p);
-  const { mu0, mu1, muPerp2, dMu0 } = p.student;
+  const { mu0, mu1, mu2, muPerp2, dMu0 } = p.student;
   const mu1s2 = mu1 * mu1;
   const c = p.psi;
   const N = p.width;
@@ -128,8 +141,11 @@ export function geAsymptotic(p: GeAsymptoticParams): RidgeEquivalentResult {
   if (!intercept) {
     mean[0] = mu0 * Math.sqrt(N);
     if (p.normFluctuation) mean[1] = Math.sqrt((c * dMu0 * dMu0) / 2);
+    mean[qIndex] += dMu0 * (p.spike?.scaleShift ?? 0);
   }
   const C: number[][] = Array.from({ length: BASIS }, (_, a) => mean.map((mb) => mean[a] * mb));
+  // second Hermite order, coherent along 1: sum_{i != j} mu2^2 <w_i, w_j>^2 / N -> mu2^2 N/d (El Karoui 2010)
+  C[0][0] += mu2 * mu2 * c;
   C[2][qIndex] += mu1s2 * theta;
   C[qIndex][2] += mu1s2 * theta;
   C[qIndex][qIndex] += mu1s2 * theta * theta;

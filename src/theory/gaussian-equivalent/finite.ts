@@ -8,7 +8,9 @@
  * with the per-neuron coefficients of sigma(|w_i| g), g ~ N(0, 1): m_i = E sigma(|w_i| g),
  * l_i = E[g sigma(|w_i| g)] / |w_i|, muPerp_i^2 = E sigma(|w_i| g)^2 - m_i^2 - (l_i |w_i|)^2 (one-step.md
  * section 3: with varying norms, e.g. gaussian W0, global coefficients are 3–5% off for a centred relu).
- * Then Sigma = m m^T + diag(l) W1^T W1 diag(l) + diag(muPerp^2) and b_i = m_i mu0* + l_i mu1* <w_i, beta*>,
+ * Then Sigma = m m^T + diag(l) W1^T W1 diag(l) + diag(muPerp^2) + [mu2_i mu2_j cos^2(w_i, w_j)]_{i != j} (the
+ * second Hermite order, a near rank-one (mu2^2/d) 1 1^T that matters along the mean direction when mu0 = 0
+ * or with an intercept; asymptotic.ts) and b_i = m_i mu0* + l_i mu1* <w_i, beta*>,
  * E f*^2 = m2*. With an intercept the features and the target are centred (m = 0, mu0* = 0, E f*^2 =
  * m2* - mu0*^2): the unpenalised intercept fits the means, to O(1/n).
  * Sigma is eigendecomposed once (`prepareFiniteGe`); every (n, lambda) is then a scalar root-find
@@ -28,25 +30,28 @@ export interface NeuronCoefficients {
   mean: Float64Array;
   linear: Float64Array;
   muPerp2: Float64Array;
+  /** mu2 of sigma(|w_i| g) (second normalised Hermite coefficient). */
+  mu2: Float64Array;
 }
 
 /** m_i, l_i, muPerp_i^2 for neurons of the given norms (norms equal within 1e-13 share one evaluation). */
 export function neuronCoefficients(activation: Activation | string, norms: ArrayLike<number>): NeuronCoefficients {
   const N = norms.length;
-  const out: NeuronCoefficients = { mean: new Float64Array(N), linear: new Float64Array(N), muPerp2: new Float64Array(N) };
+  const out: NeuronCoefficients = { mean: new Float64Array(N), linear: new Float64Array(N), muPerp2: new Float64Array(N), mu2: new Float64Array(N) };
   let lastNorm = NaN;
-  let last = { m: 0, l: 0, p: 0 };
+  let last = { m: 0, l: 0, p: 0, q: 0 };
   for (let i = 0; i < N; i++) {
     const s = norms[i];
     if (!(s > 0) || !Number.isFinite(s)) throw new RangeError(`neuronCoefficients: neuron ${i} has norm ${s}; need a finite norm > 0`);
     if (!(Math.abs(s - lastNorm) <= 1e-13 * s)) {
       const g = gaussianCoefficients(activation, { scale: s });
-      last = { m: g.mu0, l: g.mu1 / s, p: g.muPerpSquared };
+      last = { m: g.mu0, l: g.mu1 / s, p: g.muPerpSquared, q: g.mu2 };
       lastNorm = s;
     }
     out.mean[i] = last.m;
     out.linear[i] = last.l;
     out.muPerp2[i] = last.p;
+    out.mu2[i] = last.q;
   }
   return out;
 }
@@ -90,10 +95,15 @@ export function prepareFiniteGe(W1: Matrix<Float64Array>, betaStar: Float64Array
   const coef = neuronCoefficients(setup.activation, norms);
   const mean = setup.intercept ? new Float64Array(N) : coef.mean;
   const mu0Star = setup.intercept ? 0 : setup.teacher.mu0Star;
-  const { linear, muPerp2 } = coef;
+  const { linear, muPerp2, mu2 } = coef;
   const S = A.data;
   for (let i = 0; i < N; i++) {
-    for (let j = 0; j < N; j++) S[i * N + j] = mean[i] * mean[j] + linear[i] * linear[j] * S[i * N + j];
+    for (let j = 0; j < N; j++) {
+      const g = S[i * N + j];
+      // second Hermite order off the diagonal: mu2_i mu2_j cos^2(w_i, w_j) (asymptotic.ts, El Karoui 2010)
+      const cos2 = i === j ? 0 : (g * g) / (norms[i] * norms[i] * norms[j] * norms[j]);
+      S[i * N + j] = mean[i] * mean[j] + linear[i] * linear[j] * g + mu2[i] * mu2[j] * cos2;
+    }
     S[i * N + i] += muPerp2[i];
   }
   // b_i = m_i mu0* + l_i mu1* <w_i, beta*>

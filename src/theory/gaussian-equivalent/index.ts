@@ -3,7 +3,8 @@
  * one-step.md section 3 (Ba et al. 2022, arXiv 2205.01445, section 3). Two versions:
  * - 'mp' (default): the asymptotic equivalent, Marchenko–Pastur bulk plus the rank-one spike
  *   (asymptotic.ts), no sampling;
- * - 'sampled': the finite-size equivalent (finite.ts) of one drawn W1 = W0 + theta p q^T — W0 drawn as the
+ * - 'sampled': the finite-size equivalent (finite.ts) of one drawn W1 = diag-rescaled W0 + theta p q^T
+ *   (asymptotic.ts: w1_i = (1 + scaleShift q_i) w0_i + theta p q_i) — W0 drawn as the
  *   config's init.W, q = a0/|a0| as its init.a, beta* = e_1, p = gamma e_1 + rho e_2 (rotation invariance) —
  *   with theta and gamma of the step's anatomy (src/theory/anatomy.ts). This is the theory's own rank-one
  *   model of the step, not the simulated network. Needs a LinalgBackend (theory imports nothing Node-only).
@@ -43,6 +44,8 @@ export interface GeSpike {
   theta: number;
   gamma: number;
   direction: 'mean' | 'random';
+  /** w1_i = (1 + scaleShift q_i) w0_i + theta p q_i: scaleShift = eta (mu0* - f0) E[sigma''] (asymptotic.ts). */
+  scaleShift: number;
 }
 
 export interface GeOrderParameters {
@@ -88,7 +91,10 @@ export function checkGaussianEquivalent(config: ExperimentConfig): void {
 export function geSpike(config: ExperimentConfig): GeSpike | null {
   const a = stepAnatomy(config);
   if (a.noStep) return null;
-  return { theta: a.theta, gamma: a.gamma, direction: config.init.a === 'constant' ? 'mean' : 'random' };
+  const s = studentMoments(config.student.activation);
+  const t = teacherMoments(config.teacher.link);
+  const scaleShift = config.step.eta * (t.mu0Star - a.f0) * s.dMu0;
+  return { theta: a.theta, gamma: a.gamma, direction: config.init.a === 'constant' ? 'mean' : 'random', scaleShift };
 }
 
 /** Draws the theory's rank-one model of W1 (module comment) and prepares the finite-size equivalent. */
@@ -108,7 +114,7 @@ export function sampleFiniteGe(config: ExperimentConfig, backend: LinalgBackend,
     }
   }
   const spike = geSpike(config);
-  if (spike && spike.theta !== 0) {
+  if (spike && (spike.theta !== 0 || spike.scaleShift !== 0)) {
     const q = new Float64Array(N);
     if (config.init.a === 'constant') q.fill(1);
     else {
@@ -121,6 +127,8 @@ export function sampleFiniteGe(config: ExperimentConfig, backend: LinalgBackend,
     qn = Math.sqrt(qn);
     const rho = Math.sqrt(Math.max(0, 1 - spike.gamma ** 2));
     for (let i = 0; i < N; i++) {
+      const scale = 1 + (spike.scaleShift * q[i]) / qn;
+      for (let r = 0; r < d; r++) W.data[r * N + i] *= scale;
       const qi = (spike.theta * q[i]) / qn;
       W.data[0 * N + i] += spike.gamma * qi;
       W.data[1 * N + i] += rho * qi;
