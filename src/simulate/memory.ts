@@ -5,8 +5,8 @@
  * peak is the largest stage (the network weights W0, W1 — and G when the anatomy is reported — are alive
  * throughout). e = 8 bytes (float64) or 4 (float32); Gram matrices and decompositions are float64.
  *   step:      X0 (n0 x d) + pre-activations and backpropagated signal (2 n0 x N)
- *   readout:   features Phi (n x N), with baselines also Phi0 (n x N) and the inputs X (n x d), else an input
- *              chunk; the Gram matrix and its Cholesky factor (2 min(n, N)^2 x 8, plus min(n,N)^2 e in float32)
+ *   readout:   features Phi (n x N; the baseline's Phi0 replaces it), with baselines the inputs X (n x d), else
+ *              an input chunk; the Gram matrix and its Cholesky factor (2 min(n, N)^2 x 8, plus min(n,N)^2 e in float32)
  *   linear:    (baselines) the Gram of the raw inputs and its eigenvectors, 2 min(n, d)^2 x 8
  *   anatomy:   a float64 copy of W1 and of sqrt(N) G, and their thin SVD factors (~ 4 d N x 8)
  *   risk:      exact: about 2 N^2 x 8 (pairwise neuron covariances); Monte Carlo: a test chunk.
@@ -54,7 +54,7 @@ export function estimateMemory(s: MemoryShape): MemoryEstimate {
   const inputs = s.baselines ? n * d * e : Math.min(s.chunkRows, n) * d * e;
   const stages: Record<string, number> = {
     step: s.steps > 0 ? weights + n0 * d * e + 2 * n0 * N * e : weights,
-    readout: weights + (s.baselines ? 2 : 1) * n * N * e + inputs + gram,
+    readout: weights + n * N * e + inputs + gram,
   };
   if (s.baselines) {
     const ml = Math.min(n, d);

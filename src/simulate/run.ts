@@ -225,34 +225,31 @@ export function runSeed(config: ExperimentConfig, seed: number, backend: LinalgB
     if (config.report.anatomy) warnings.push('report.anatomy: the step anatomy needs a simulated gradient step; not available with model = "srf"');
   }
 
-  // 2. Features of the readout batch and the ridge readout.
+  // 2. Features of the readout batch and the ridge readout. With baselines the inputs X are kept whole
+  // (the linear baseline needs them); otherwise they are drawn in row chunks. Each feature matrix lives
+  // only while its ridge is fitted.
   const ridgeKeys = { X: foldIn(keys.ridge, 'X'), noise: foldIn(keys.ridge, 'noise') };
-  let X: Matrix<FloatArray> | null = null;
-  let Phi: Matrix<FloatArray>;
-  let Phi0: Matrix<FloatArray> | null = null;
-  let y: Float64Array;
-  if (config.report.baselines) {
-    X = drawGaussianInputs(ridgeKeys.X, config.n, d, precision);
-    y = teacherLabels(backend, teacher, X, ridgeKeys.noise).y;
-    Phi = featureMatrix(backend, student, X, W1);
-    Phi0 = featureMatrix(backend, student, X, W0);
-  } else {
-    ({ Phi, y } = chunkedFeatures(backend, config, teacher, W1, ridgeKeys));
-    applyActivation(backend, student, 'value', Phi.data, Phi.data, null);
-  }
-  assertFinite('readout features sigma(X W1)', Phi.data, N);
-  const fit = fitRidge(backend, Phi, y, config.ridge, 'ridge readout');
-  warnings.push(...fit.warnings);
-  const trainError = meanSquaredError(y, readout(backend, Phi, fit.a, fit.b));
-  let fit0: RidgeFit | null = null;
-  let trainError0 = NaN;
-  if (Phi0) {
-    fit0 = fitRidge(backend, Phi0, y, config.ridge, 'random-features baseline');
-    warnings.push(...fit0.warnings);
-    trainError0 = meanSquaredError(y, readout(backend, Phi0, fit0.a, fit0.b));
-  }
-  Phi = null as unknown as Matrix<FloatArray>;
-  Phi0 = null;
+  const X = config.report.baselines ? drawGaussianInputs(ridgeKeys.X, config.n, d, precision) : null;
+  const yKept = X ? teacherLabels(backend, teacher, X, ridgeKeys.noise).y : null;
+  const fitReadout = (W: Matrix<FloatArray>, what: string, weights: string): { fit: RidgeFit; trainError: number; y: Float64Array } => {
+    let Phi: Matrix<FloatArray>;
+    let y: Float64Array;
+    if (X && yKept) {
+      Phi = featureMatrix(backend, student, X, W);
+      y = yKept;
+    } else {
+      ({ Phi, y } = chunkedFeatures(backend, config, teacher, W, ridgeKeys));
+      applyActivation(backend, student, 'value', Phi.data, Phi.data, null);
+    }
+    assertFinite(`${what}: features sigma(X ${weights})`, Phi.data, N);
+    const fit = fitRidge(backend, Phi, y, config.ridge, what);
+    warnings.push(...fit.warnings);
+    return { fit, trainError: meanSquaredError(y, readout(backend, Phi, fit.a, fit.b)), y };
+  };
+  const { fit, trainError, y } = fitReadout(W1, 'ridge readout', 'W1');
+  const baseline = X ? fitReadout(W0, 'random-features baseline', 'W0') : null;
+  const fit0 = baseline ? baseline.fit : null;
+  const trainError0 = baseline ? baseline.trainError : NaN;
 
   // 3. Risks of the trained network and of the random-features baseline.
   const predictors: Predictor[] = [{ W: W1, a: fit.a, b: fit.b, activation: student }];
@@ -279,7 +276,6 @@ export function runSeed(config: ExperimentConfig, seed: number, backend: LinalgB
       linearFloor: moments.muPerp2 + (config.ridge.intercept ? 0 : moments.mu0 * moments.mu0),
     };
   }
-  X = null;
 
   // 5. Anatomy of the first step.
   let anatomy: StepAnatomy | null = null;

@@ -83,7 +83,7 @@ describe('featlearn simulate', () => {
       [['--set', 'ridge.lambda=-0.1'], /ridge\.lambda: expected a value >= 0, got -0\.1/],
       [['--set', 'step.scaling=sqrt'], /step\.scaling: expected one of "one" \| "sqrtN" \| "power", got "sqrt"/],
       [['--set', 'd=200000', '--set', 'width=100000'], /memory: (this run needs about|one matrix would need) [\d.]+ GiB/],
-      [['--set', 'student.activation=poly:0,0,0,0,0,0,0,0,0,1', '--set', 'step.eta=1e150', ...small], /(gradient step 1 of 1: first-layer weights W1|readout features sigma\(X W1\)): (NaN|-?Infinity) at entry \(\d+, \d+\)/],
+      [['--set', 'student.activation=poly:0,0,0,0,0,0,0,0,0,1', '--set', 'step.eta=1e150', ...small], /(gradient step 1 of 1: first-layer weights W1|ridge readout: features sigma\(X W1\)): (NaN|-?Infinity) at entry \(\d+, \d+\)/],
     ];
     for (const [args, message] of cases) {
       it(`${args.filter((a) => a !== '--set').join(' ').slice(0, 60)} -> exit 2 with a message`, async () => {
