@@ -21,8 +21,9 @@
  *
  * Cost: 4 m n b flops per block plus O(n (jb)^2) for the orthogonalisation; memory 2 n (jb) + m b doubles.
  * On a d = N = 2000 Gaussian matrix the top 10 take a few hundred Krylov vectors (the Marchenko–Pastur
- * edge has no gap); outliers converge in a few blocks. When the Krylov space would exceed half the smaller
- * dimension (small matrices), the Gram matrix is formed by syrk and eigendecomposed instead (exact).
+ * edge has no gap); outliers converge in a few blocks. Small matrices (smaller side <= 200, or k close to
+ * it) form the Gram matrix by syrk and eigendecompose it (exact), which is also the fallback of 'auto'
+ * when the Krylov space reaches `maxDimension` without converging.
  */
 import type { LinalgBackend } from './backend.js';
 import { LinalgError } from './backend.js';
@@ -81,8 +82,14 @@ export function topSingular(A: Matrix<Float64Array>, k: number, backend: LinalgB
   if (!['auto', 'block-lanczos', 'gram-eigh'].includes(method)) {
     throw new LinalgError(routine, 'invalid', `method: expected one of "auto" | "block-lanczos" | "gram-eigh", got ${JSON.stringify(method)}`);
   }
-  if (method === 'gram-eigh' || (method === 'auto' && (4 * b > small || 2 * maxDim > small))) return gramEigh(A, k, backend, want);
-  return blockLanczos(A, k, b, tol, opts.valueTol ?? VALUE_TOL, maxDim, opts.seed ?? 0, backend, want);
+  if (method === 'gram-eigh' || (method === 'auto' && (4 * b > small || small <= GRAM_BELOW))) return gramEigh(A, k, backend, want);
+  try {
+    return blockLanczos(A, k, b, tol, opts.valueTol ?? VALUE_TOL, maxDim, opts.seed ?? 0, backend, want);
+  } catch (e) {
+    // 'auto': a Krylov space that reached maxDimension without converging falls back to the exact route
+    if (method === 'auto' && e instanceof LinalgError && e.kind === 'no-convergence') return gramEigh(A, k, backend, want);
+    throw e;
+  }
 }
 
 /** Gram matrix of the smaller side by syrk, its top-k eigenpairs by eighRange. */
@@ -104,6 +111,8 @@ function gramEigh(A: Matrix<Float64Array>, k: number, backend: LinalgBackend, wa
 
 /** Largest relative change of the top-k Ritz values between two checks for early acceptance. */
 const VALUE_TOL = 1e-11;
+/** 'auto' forms the Gram matrix when the smaller dimension is at most this. */
+const GRAM_BELOW = 200;
 
 function blockLanczos(A: Matrix<Float64Array>, k: number, b: number, tol: number, valueTol: number, maxDim: number, seed: number, backend: LinalgBackend, want: string): TopSingularResult {
   const right = A.cols <= A.rows;

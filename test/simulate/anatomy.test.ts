@@ -166,7 +166,7 @@ describe('stepAnatomy', () => {
       const { W0, W1, u, a } = planted(seed, d, N, theta);
       const G = { rows: d, cols: N, data: new Float64Array(d * N) };
       for (let q = 0; q < G.data.length; q++) G.data[q] = W1.data[q] - W0.data[q];
-      const an = stepAnatomy({ W0, W1, G, u, a0: a, betaStar: u, top: 2 }, backend);
+      const an = stepAnatomy({ W0, W1, G, u, a0: a, betaStar: u, top: 1 }, backend);
       sumS += an.W1.top[0];
       sumL += an.alignment.W1U;
       sumR += an.alignment.W1RightA0;
