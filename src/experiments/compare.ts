@@ -107,14 +107,18 @@ export async function comparePoint(config: ExperimentConfig, opts: CompareOption
   ];
   const a = th.anatomy;
   if (a && !a.noStep) {
+    const largest = (k: 'W1' | 'gradient' | 'update'): Stats | null => getStats(S, `spectrum.largest.${k}`) ?? topStats(sim, ['spectrum', k, 'top']);
     rows.push(
+      row('alignment.uNorm (|u|)', a.uNorm, getStats(S, 'alignment.uNorm')),
       row('alignment.uBeta (gamma^2)', a.gamma2, getStats(S, 'alignment.uBeta')),
       row('alignment.W1Beta', a.overlapBeta2, getStats(S, 'alignment.W1Beta')),
       row('alignment.W1U', a.bbp.leftOverlap2, getStats(S, 'alignment.W1U')),
       row('alignment.W1RightA0', a.bbp.rightOverlap2, getStats(S, 'alignment.W1RightA0')),
-      row('spectrum.W1.top[0]', a.bbp.topSingularValue, topStats(sim, ['spectrum', 'W1', 'top'])),
-      row('spectrum.gradient.top[0]', a.gradientSpike, topStats(sim, ['spectrum', 'gradient', 'top'])),
+      row('spectrum.largest.W1', a.bbp.topSingularValue, largest('W1')),
+      row('spectrum.largest.gradient', a.gradientSpike, largest('gradient')),
     );
+    // the update W1 - W0 is the rank-one theta p q^T only for the small step
+    if (!a.srf && a.bbp.scale === 1) rows.push(row('spectrum.largest.update', Math.abs(a.theta), largest('update')));
   }
   return {
     config,
