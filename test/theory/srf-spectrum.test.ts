@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getBackend } from '../../src/linalg/index.js';
 import { rootKey, foldIn } from '../../src/random/key.js';
-import { discreteSpectrum, mpIntegrals, mpQuadratureSpectrum, mpSpectrum, sampleSrfSpectrum } from '../../src/theory/srf/index.js';
+import { discreteSpectrum, mpIntegrals, mpQuadratureSpectrum, mpSpectrum, sampleSrfSpectrum, spectrumFromWeights } from '../../src/theory/srf/index.js';
 
 // [y, w, E 1/(x+w), E x/(x+w), E 1/(x+w)^2, E x/(x+w)^2, E x^2/(x+w)^2] for x ~ Marchenko–Pastur(y) with its
 // atom 1 - 1/y at 0 when y > 1. Made with /tmp/mpref.py: scipy.integrate.quad of the MP density with the
@@ -108,6 +108,29 @@ describe('sampled spectrum', () => {
     // measured: e100 ≈ 0.19, e400 ≈ 0.047 (seed-dependent)
     expect(e400).toBeLessThan(0.1);
     expect(e400).toBeLessThan(0.5 * e100);
+  });
+
+  it('spectrumFromWeights: W = I (N = d) has closed-form sums', () => {
+    // Omega = c Pi = c diag(0, 1, ..., 1) for v = e1, zeta = e2: D = 0 once (eigenvector v, F = N c),
+    // D = c (d - 1 times); W zeta = e2 lies in the eigenvalue-c space: the H_j there sum to N c.
+    const d = 6;
+    const c = 1.7;
+    const W = { rows: d, cols: d, data: new Float64Array(d * d) };
+    for (let i = 0; i < d; i++) W.data[i * d + i] = 1;
+    const v = new Float64Array(d);
+    const zeta = new Float64Array(d);
+    v[0] = 1;
+    zeta[1] = 1;
+    const [lambda, Vh1, Vh2] = [0.3, 0.8, 0.1];
+    const s = spectrumFromWeights(backend, W, v, zeta, c).sums(lambda, Vh1, Vh2);
+    const S0 = lambda + Vh2;
+    const S1 = lambda + Vh1 * c + Vh2;
+    expect(s.A0).toBeCloseTo((1 / S0 + (d - 1) / S1) / d, 14);
+    expect(s.A1).toBeCloseTo(((d - 1) * c) / S1 / d, 14);
+    expect(s.AF).toBeCloseTo(c / S0, 13);
+    expect(s.AH).toBeCloseTo(c / S1, 13);
+    expect(s.BDH).toBeCloseTo((c * c) / (S1 * S1), 13);
+    expect(() => spectrumFromWeights(backend, W, v, v, c)).toThrow(/orthonormal/);
   });
 
   it('is reproducible from its key', () => {

@@ -229,6 +229,18 @@ describe('sRF theory: limits and identities', () => {
     if (!q.ok) expect(q.reason).toBe('max-iterations');
   });
 
+  it('the monotone fallback of the reduced solver finds the same fixed point as Newton', () => {
+    const c = cfg({ alpha: 1.3, ridge: { lambda: 0.5 } });
+    const map = srfMap(c);
+    const problem = { tables: conditionalTables('tanh', 'tanh', map), spectrum: mpSpectrum(map.c, 1), alpha: 1.3, lambda: 0.5, noise: 0 };
+    const newton = reducedSolve(problem);
+    const fallback = reducedSolve(problem, { maxIterations: 0 });
+    if (!newton.ok || !fallback.ok) throw new Error('solve failed');
+    expect(fallback.iterations).toBeGreaterThan(newton.iterations);
+    expect(rel(fallback.x.V1, newton.x.V1)).toBeLessThan(1e-12);
+    expect(rel(fallback.x.q2, newton.x.q2)).toBeLessThan(1e-10);
+  });
+
   it('label noise enters the conjugates only: testMSE = risk + Delta, and noise hurts', () => {
     const a = ok(srfTheory(cfg({ alpha: 1.2, ridge: { lambda: 0.01 } })));
     const b = ok(srfTheory(cfg({ alpha: 1.2, ridge: { lambda: 0.01 }, teacher: teacher('tanh', 0.3) })));
