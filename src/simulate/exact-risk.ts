@@ -139,7 +139,8 @@ export function exactRisk(pred: ReadoutPredictor, target: SingleIndexTarget, bac
       if (K > maxOrderMehler) return { ok: false, reason: `method "mehler": max |rho_ij| = ${R.max.toPrecision(4)} needs Mehler order ${K} > maxOrder = ${maxOrderMehler}` };
       const rhoStar = new Float64Array(N);
       for (let i = 0; i < N; i++) rhoStar[i] = s[i] > 0 ? clampUnit(cw[i] / s[i]) : 0;
-      return evaluate({ pred, target, backend, Rm: G, rho: R, rhoStar, alpha: null, t: s, bv: 0, tStarPerp: 1, K, tolAbs, zetaPoints: 0, zetaTol: tolAbs, targetSecondMoment, A1, warnings, maxTargetOrder: opts.maxTargetOrder ?? 400, label: 'mehler' });
+      const targetOrder = targetOrderFromTails(rhoStar, a, m0, target.link, backend, tolAbs / 8);
+      return evaluate({ pred, target, backend, Rm: G, rho: R, rhoStar, alpha: null, t: s, bv: 0, tStarPerp: 1, K, tolAbs, zetaPoints: 0, zetaTol: tolAbs, targetSecondMoment, A1, warnings, maxTargetOrder: opts.maxTargetOrder ?? 400, targetOrder, label: 'mehler' });
     }
     // G was overwritten by the correlations: rebuild it for the conditional route
     backend.syrk(true, 1, W, 0, G);
@@ -242,6 +243,34 @@ function orderFromTails(rhoMax: number, a: Float64Array, m: Extract<GaussianMome
   return Kmax + 1;
 }
 
+/**
+ * Route "mehler": the smallest order K <= m.K of the target terms whose tail bound
+ * sum_i |a_i| |rho_i*|^{K+1} sqrt(T*(K) T_i(K)) / sqrt(N) meets tol (exact for polynomial links or
+ * activations, and valid for |rho_i*| = 1), or undefined when none does (then the crude rule applies).
+ */
+function targetOrderFromTails(rhoStar: Float64Array, a: Float64Array, m: Extract<GaussianMomentsResult, { ok: true }>, link: Activation, backend: LinalgBackend, tol: number): number | undefined {
+  const tgt = gaussianMoments(link, new Float64Array(1), new Float64Array([1]), m.K, backend);
+  if (!tgt.ok) return undefined;
+  const N = a.length;
+  const width = m.K + 1;
+  const tails = Float64Array.from(m.m2);
+  const pw = Float64Array.from(rhoStar, (r) => Math.abs(r));
+  let tailT = tgt.m2[0];
+  for (let K = 0; K <= m.K; K++) {
+    tailT -= tgt.coef[K] * tgt.coef[K];
+    const tT = Math.max(tailT, 4e-16 * tgt.m2[0], 0);
+    let s = 0;
+    for (let i = 0; i < N; i++) {
+      const c = m.coef[i * width + K];
+      tails[i] -= c * c;
+      s += Math.abs(a[i]) * pw[i] * Math.sqrt(Math.max(tails[i], 4e-16 * m.m2[i], 0) * tT);
+      pw[i] *= Math.abs(rhoStar[i]);
+    }
+    if (s / Math.sqrt(N) <= tol) return K;
+  }
+  return undefined;
+}
+
 /** Smallest K with rhoMax^{K+1} * weight <= tol (0 when rhoMax = 0; Infinity-safe). */
 function orderFor(rhoMax: number, weight: number, tol: number): number {
   if (rhoMax === 0 || weight <= tol) return 0;
@@ -272,6 +301,8 @@ interface EvaluateInput {
   A1: number;
   warnings: string[];
   maxTargetOrder: number;
+  /** Order of the target terms when already known (route "mehler", from the coefficient tails). */
+  targetOrder?: number;
   label: string;
 }
 
@@ -330,7 +361,7 @@ function nodeTerms(inp: EvaluateInput, rule: ZetaRule, K: number, keepCoefficien
   for (let i = 0; i < N; i++) rsMax = Math.max(rsMax, Math.abs(rhoStar[i]));
   // order of the target terms: by Cauchy–Schwarz over the nodes, the tail is at most
   // rsMax^{Kt+1} sqrt(E sigma*^2) sum_i |a_i| sqrt(E sigma(u_i)^2) / sqrt(N); it gets an eighth of the budget
-  const Kt = orderFor(rsMax, (Math.sqrt(inp.targetSecondMoment) * inp.A1) / Math.sqrt(N), tolAbs / 8);
+  const Kt = inp.targetOrder ?? orderFor(rsMax, (Math.sqrt(inp.targetSecondMoment) * inp.A1) / Math.sqrt(N), tolAbs / 8);
   if (Kt > inp.maxTargetOrder) {
     return { ok: false, reason: `max |rho_i*| = ${rsMax.toPrecision(4)} needs Mehler order ${Kt} > maxTargetOrder = ${inp.maxTargetOrder} for the target term` };
   }

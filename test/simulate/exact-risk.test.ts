@@ -151,6 +151,21 @@ describe('closed forms', () => {
     expect(Math.abs(res.risk - ref), res.method).toBeLessThan(1e-8 * ref + (res.truncation ?? 0));
   });
 
+  test('a neuron exactly along beta* (|rho_i*| = 1) with a linear link: relu student against Stein + arc-cosine', () => {
+    const d = 40;
+    const N = 30;
+    const beta = unitVector(foldIn(rootKey(12), 'beta'), d);
+    const a = readout(12, N);
+    const W = buildW(12, d, N, 'none', beta, a);
+    for (let r = 0; r < d; r++) W.data[r * N] = 1.3 * beta[r];
+    const relu = getActivation('relu');
+    // E g relu(u_i) = cov(g, u_i) / 2 (Stein's lemma, E relu' = 1/2); E g^2 = 1, E g = 0
+    const ref = riskByKernel(W, a, 0.2, beta, (si, sj, c) => arcCosine1(si, sj, c / (si * sj)), reluMean, (_si, c) => c / 2, 1, 0);
+    const res = ok(exactRisk({ W, a, b: 0.2, activation: relu }, { betaStar: beta, link: getActivation('linear') }, backend));
+    expect(res.orders?.target).toBe(1);
+    expect(Math.abs(res.risk - ref), res.method).toBeLessThan(1e-9 * ref + (res.truncation ?? 0));
+  });
+
   test('a zero predictor has the null risk E f*^2 (+ b^2 - 2 b E f*)', () => {
     const d = 20;
     const N = 10;
