@@ -38,7 +38,7 @@ import { drawSpikeDirection, srfWeights } from './srf-features.js';
 import { exactRisk } from './exact-risk.js';
 import { stepAnatomy, type SpectrumSummary, type StepAnatomy } from './anatomy.js';
 import { summarize, type SummaryTree } from './summary.js';
-import { assertFinite, SimulationError } from './errors.js';
+import { assertFinite, assertFiniteScalar, SimulationError } from './errors.js';
 
 /** Risk, test MSE and train error of one readout (the network's or a baseline's). */
 export interface ReadoutResult {
@@ -255,6 +255,8 @@ export function runSeed(config: ExperimentConfig, seed: number, backend: LinalgB
   const predictors: Predictor[] = [{ W: W1, a: fit.a, b: fit.b, activation: student }];
   if (fit0) predictors.push({ W: W0, a: fit0.a, b: fit0.b, activation: student });
   const risks = populationRisks(backend, config, predictors, teacher, foldIn(keys.test, 'X'), warnings);
+  risks.forEach((r, k) => assertFiniteScalar(`${r.method} risk of ${k === 0 ? 'the trained network' : 'the random-features baseline'}`, r.risk));
+  assertFiniteScalar('train error of the ridge readout', trainError);
   const noise = config.teacher.noise;
   const result = (k: number, trainErr: number): ReadoutResult => ({
     risk: risks[k].risk,
