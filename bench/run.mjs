@@ -4,6 +4,7 @@
 //   npm run bench -- linalg [--quick] [--threads T] [--repeats R] [--skip-build]
 //   npm run bench -- simulate [--quick] [--threads T] [--repeats R] [--skip-build]   (bench/simulate.mjs)
 //   npm run bench -- theory [--quick] [--repeats R] [--skip-build]                   (bench/theory.mjs)
+//   npm run bench -- dynamics [--quick] [--threads T] [--repeats R] [--skip-build]   (bench/dynamics.mjs)
 //
 // Runs, case by case and side by side, featlearn's native backend (in this process, from the compiled
 // dist/src) and the numpy/scipy reference bench/ref/linalg.py (a python3 child per case), with the same
@@ -23,7 +24,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SUITES = ['linalg', 'simulate', 'theory'];
+const SUITES = ['linalg', 'simulate', 'theory', 'dynamics'];
 
 function fail(msg) {
   process.stderr.write(`bench: ${msg}\n`);
@@ -249,9 +250,13 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const threads = threadCount(opts);
   ensureBuilt(opts.skipBuild);
-  if (opts.suite === 'simulate' || opts.suite === 'theory') {
-    const { runSimulateSuite, runTheorySuite } = opts.suite === 'simulate' ? await import('./simulate.mjs') : await import('./theory.mjs');
-    const runSuite = opts.suite === 'simulate' ? runSimulateSuite : runTheorySuite;
+  if (opts.suite === 'simulate' || opts.suite === 'theory' || opts.suite === 'dynamics') {
+    const runSuite =
+      opts.suite === 'simulate'
+        ? (await import('./simulate.mjs')).runSimulateSuite
+        : opts.suite === 'theory'
+          ? (await import('./theory.mjs')).runTheorySuite
+          : (await import('./dynamics.mjs')).runDynamicsSuite;
     const lines = await runSuite({ root, quick: opts.quick, threads, repeats: opts.repeats, numpyEnv: numpyEnv(threads).env, log: (s) => process.stderr.write(s) });
     const outPath = outputPath(opts);
     writeSection(outPath, opts.suite, lines);

@@ -229,7 +229,11 @@ export function hessianSpectrum(
 
 /** One seed of `featlearn dynamics` (cfg.seed). Cost: (steps + 1) fused passes over X plus the Hessians. */
 export function runDynamics(cfg: DynamicsConfig, opts: DynamicsRunOptions = {}): DynamicsResult {
-  const setup = setupDynamics(cfg, opts.backend ?? getBackend());
+  return runDynamicsFrom(setupDynamics(cfg, opts.backend ?? getBackend()), cfg, opts);
+}
+
+/** runDynamics from drawn data and init (setupDynamics(cfg)); for benchmarks that time the training only. */
+export function runDynamicsFrom(setup: DynamicsSetup, cfg: DynamicsConfig, opts: DynamicsRunOptions = {}): DynamicsResult {
   const { backend, problem, target, ThetaT } = setup;
   const { m, d } = { m: cfg.width, d: cfg.d };
   const k = target.k;
