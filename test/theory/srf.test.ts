@@ -317,6 +317,14 @@ describe('sRF theory: sweeps, readouts, spectra', () => {
     expect(g800).toBeLessThan(0.06);
     expect(g800).toBeLessThan(g100);
     expect(() => srfTheory(cfg(), { spectrum: 'sampled' })).toThrow(/needs a linear-algebra backend/);
+    // a sweep of eta_tilde (c changes) reuses one draw rescaled: equal to separate solves with the same key
+    const c = cfg({ d: 150, alpha: 1.5, alpha0: 1, ridge: { lambda: 0.02 } });
+    const key = rootKey(99);
+    const curve = srfCurve(c, 'eta', [0.5, 2], { spectrum: 'sampled', backend, key });
+    [0.5, 2].forEach((eta, i) => {
+      const one = ok(srfTheory({ ...c, step: { ...c.step, eta } }, { spectrum: 'sampled', backend, key }));
+      expect(rel(ok(curve[i]).risk, one.risk)).toBeLessThan(1e-11);
+    });
   });
 
   it('optimalLambda minimises the predicted risk', () => {

@@ -31,7 +31,7 @@ import { conditionalTables, type ConditionalTableOptions, type ConditionalTables
 import { dampedSolve } from './damped.js';
 import { srfErrors, type SrfConjugates, type SrfOrderParameters, type SrfProblem } from './equations.js';
 import { reducedSolve, type SrfSolveResult } from './reduced.js';
-import { sampleSrfSpectrum } from './sampled.js';
+import { sampleUnitSrfSpectrum, scaleUnitSpectrum, type UnitSrfSpectrum } from './sampled.js';
 import { mpSpectrum, type SrfSpectrum } from './spectrum.js';
 
 export type { SrfOrderParameters, SrfConjugates, SrfProblem } from './equations.js';
@@ -39,7 +39,7 @@ export { sevenParameterMap, srfErrors, srfResidual } from './equations.js';
 export { reducedSolve, noFiniteSolutionReason, type SrfSolveResult, type ReducedOptions } from './reduced.js';
 export { dampedSolve, type DampedOptions } from './damped.js';
 export { mpSpectrum, mpQuadratureSpectrum, mpIntegrals, discreteSpectrum, type SrfSpectrum, type SpectralSums, type DiscreteSpectrumInput } from './spectrum.js';
-export { sampleSrfSpectrum, spectrumFromWeights } from './sampled.js';
+export { sampleSrfSpectrum, sampleUnitSrfSpectrum, scaleUnitSpectrum, spectrumFromWeights, unitSpectrumFromWeights, type UnitSrfSpectrum } from './sampled.js';
 
 export interface SrfTheoryOptions {
   /** Start the solver here (e.g. the previous point of a sweep). */
@@ -146,7 +146,10 @@ function prepare(config: ExperimentConfig, opts: SrfTheoryOptions): Prepared {
   return { map, tables };
 }
 
-function buildSpectrum(config: ExperimentConfig, map: SrfMap, opts: SrfTheoryOptions): SrfSpectrum {
+/** Sampled draws at c = 1 by (N, d, key): a sweep draws and eigendecomposes once per width. */
+type UnitCache = Map<string, UnitSrfSpectrum>;
+
+function buildSpectrum(config: ExperimentConfig, map: SrfMap, opts: SrfTheoryOptions, cache?: UnitCache): SrfSpectrum {
   if (opts.spectrumOverride) {
     const s = opts.spectrumOverride;
     if (Math.abs(s.c - map.c) > 1e-12 * map.c || Math.abs(s.ratio - config.psi) > 1e-12 * config.psi) {
@@ -160,7 +163,13 @@ function buildSpectrum(config: ExperimentConfig, map: SrfMap, opts: SrfTheoryOpt
     throw new ConfigError(['theory.spectrum: "sampled" needs a linear-algebra backend (pass { backend: getBackend() } to srfTheory; the CLI does)'], SOURCE);
   }
   const key = opts.key ?? foldIn(rootKey(config.seed), 'theory-spectrum');
-  return sampleSrfSpectrum(opts.backend, { N: config.width, d: config.d, c: map.c, key });
+  const id = `${config.width}/${config.d}/${key[0]}/${key[1]}`;
+  let unit = cache?.get(id);
+  if (!unit) {
+    unit = sampleUnitSrfSpectrum(opts.backend, { N: config.width, d: config.d, key });
+    cache?.set(id, unit);
+  }
+  return scaleUnitSpectrum(unit, map.c);
 }
 
 function solveWith(config: ExperimentConfig, prep: Prepared, spectrum: SrfSpectrum, opts: SrfTheoryOptions): SrfTheoryResult {
@@ -254,12 +263,12 @@ export function srfCurve(config: ExperimentConfig, key: SrfSweepKey, values: rea
   let prep: Prepared | undefined;
   let spectrum: SrfSpectrum | undefined;
   let warm = opts.warmStart;
+  const unitCache: UnitCache = new Map();
   for (const value of values) {
     const cfg = withSweepValue(config, key, value);
     if (!sharesMap || !prep) prep = prepare(cfg, opts);
-    if (!spectrum || key === 'psi' || !sharesMap || opts.spectrum === 'sampled' || cfg.theory.spectrum === 'sampled') {
-      spectrum = buildSpectrum(cfg, prep.map, opts);
-    }
+    // the spectrum depends on c (the map) and N/d only; sampled draws are cached at c = 1 per width
+    if (!spectrum || key === 'psi' || !sharesMap) spectrum = buildSpectrum(cfg, prep.map, opts, unitCache);
     const r = solveWith(cfg, prep, spectrum, { ...opts, warmStart: warm });
     if (r.ok) warm = r.orderParameters;
     out.push(r);

@@ -9,7 +9,9 @@
  * passed in (or from eigenpairs computed elsewhere: `spectrumFromWeights`). Random draws use the portable
  * (pure TypeScript) generator, bit-identical to the native one: standard normal rows normalised to unit
  * length (uniform on the sphere). By rotation invariance of that law, v = e_1 and zeta = e_2 in
- * `sampleSrfSpectrum` are as good as random unit vectors. Cost: one N x N eigh (O(N^3)), 8 N^2 bytes
+ * `sampleSrfSpectrum` are as good as random unit vectors. D, F and H are linear in c, so one draw and one
+ * eigendecomposition at c = 1 (`sampleUnitSrfSpectrum`) serve every c (`scaleUnitSpectrum`): sweeps reuse it.
+ * Cost: one N x N eigh (O(N^3)), 8 N^2 bytes
  * twice, plus O(N d) for the draws; d = N = 2000 takes a few seconds with OpenBLAS.
  */
 import type { LinalgBackend } from '../../linalg/backend.js';
@@ -24,11 +26,38 @@ import { discreteSpectrum, type SrfSpectrum } from './spectrum.js';
  * vectors v ⊥ zeta in R^d, bulk variance c.
  */
 export function spectrumFromWeights(backend: LinalgBackend, W: Matrix<Float64Array>, v: Float64Array, zeta: Float64Array, c: number): SrfSpectrum {
+  if (!(c > 0 && Number.isFinite(c))) throw new NumericsError('spectrumFromWeights', `c must be a finite number > 0, got ${c}`);
+  return scaleUnitSpectrum(unitSpectrumFromWeights(backend, W, v, zeta), c);
+}
+
+/** D_j, F_j, H_j of Omega at c = 1 (they scale linearly with c: D, F, H -> c D, c F, c H). */
+export interface UnitSrfSpectrum {
+  D: Float64Array;
+  F: Float64Array;
+  H: Float64Array;
+  N: number;
+  d: number;
+}
+
+/** The spectrum at bulk variance c from the c = 1 one (one eigendecomposition serves every c). */
+export function scaleUnitSpectrum(u: UnitSrfSpectrum, c: number): SrfSpectrum {
+  if (!(c > 0 && Number.isFinite(c))) throw new NumericsError('scaleUnitSpectrum', `c must be a finite number > 0, got ${c}`);
+  return discreteSpectrum({
+    D: u.D.map((x) => c * x),
+    F: u.F.map((x) => c * x),
+    H: u.H.map((x) => c * x),
+    c,
+    ratio: u.N / u.d,
+    description: `sampled spectrum, N = ${u.N}, d = ${u.d}, c = ${c}`,
+  });
+}
+
+/** The c = 1 spectral inputs of given weights (see `spectrumFromWeights`). */
+export function unitSpectrumFromWeights(backend: LinalgBackend, W: Matrix<Float64Array>, v: Float64Array, zeta: Float64Array): UnitSrfSpectrum {
   const routine = 'spectrumFromWeights';
   const N = W.rows;
   const d = W.cols;
   if (v.length !== d || zeta.length !== d) throw new NumericsError(routine, `v and zeta must have length d = ${d}, got ${v.length} and ${zeta.length}`);
-  if (!(c > 0 && Number.isFinite(c))) throw new NumericsError(routine, `c must be a finite number > 0, got ${c}`);
   let vv = 0;
   let zz = 0;
   let vz = 0;
@@ -52,7 +81,7 @@ export function spectrumFromWeights(backend: LinalgBackend, W: Matrix<Float64Arr
     for (let k = 0; k < d; k++) WPi.data[row + k] -= a * v[k];
   }
   const Omega: Matrix<Float64Array> = { rows: N, cols: N, data: new Float64Array(N * N) };
-  backend.syrk(false, c, WPi, 0, Omega);
+  backend.syrk(false, 1, WPi, 0, Omega);
   const { values, vectors } = backend.eigh(Omega);
   // Projections u_j^T W v for all j at once: U^T (W v).
   const pv = new Float64Array(N);
@@ -64,10 +93,10 @@ export function spectrumFromWeights(backend: LinalgBackend, W: Matrix<Float64Arr
   const H = new Float64Array(N);
   for (let j = 0; j < N; j++) {
     D[j] = Math.max(0, values[j]); // rounding can make zero eigenvalues slightly negative
-    F[j] = N * c * pv[j] * pv[j];
-    H[j] = N * c * pz[j] * pz[j];
+    F[j] = N * pv[j] * pv[j];
+    H[j] = N * pz[j] * pz[j];
   }
-  return discreteSpectrum({ D, F, H, c, ratio: N / d, description: `sampled spectrum, N = ${N}, d = ${d}, c = ${c}` });
+  return { D, F, H, N, d };
 }
 
 /**
@@ -75,8 +104,14 @@ export function spectrumFromWeights(backend: LinalgBackend, W: Matrix<Float64Arr
  * zeta = e_2 (see the module comment).
  */
 export function sampleSrfSpectrum(backend: LinalgBackend, p: { N: number; d: number; c: number; key: Key }): SrfSpectrum {
+  if (!(p.c > 0 && Number.isFinite(p.c))) throw new NumericsError('sampleSrfSpectrum', `c must be a finite number > 0, got ${p.c}`);
+  return scaleUnitSpectrum(sampleUnitSrfSpectrum(backend, p), p.c);
+}
+
+/** The c = 1 spectral inputs of a draw (see `sampleSrfSpectrum`); rescale with `scaleUnitSpectrum`. */
+export function sampleUnitSrfSpectrum(backend: LinalgBackend, p: { N: number; d: number; key: Key }): UnitSrfSpectrum {
   const routine = 'sampleSrfSpectrum';
-  const { N, d, c, key } = p;
+  const { N, d, key } = p;
   if (!Number.isInteger(N) || N < 1) throw new NumericsError(routine, `N must be a positive integer, got ${N}`);
   if (!Number.isInteger(d) || d < 2) throw new NumericsError(routine, `d must be an integer >= 2, got ${d}`);
   checkKey('key', key);
@@ -93,5 +128,5 @@ export function sampleSrfSpectrum(backend: LinalgBackend, p: { N: number; d: num
   const zeta = new Float64Array(d);
   v[0] = 1;
   zeta[1] = 1;
-  return spectrumFromWeights(backend, W, v, zeta, c);
+  return unitSpectrumFromWeights(backend, W, v, zeta);
 }
