@@ -55,6 +55,26 @@ function fmt(x: number | null): string {
   return a !== 0 && (a < 1e-3 || a >= 1e5) ? x.toExponential(3) : x.toPrecision(5);
 }
 
+/** Rows of the human table (the rest is in --json). */
+const TABLE_ROWS = [
+  'risk',
+  'testMSE',
+  'trainError',
+  'baselines.randomFeatures.risk',
+  'baselines.linear.sameLambda.risk',
+  'baselines.linear.bestOnGrid.risk',
+  'baselines.linear.bestOnGrid.lambda',
+  'baselines.nullRisk',
+  'baselines.linearFloor',
+  'spectrum.largest.gradient',
+  'spectrum.largest.W1',
+  'alignment.uBeta',
+  'alignment.updateBeta',
+  'alignment.W1Beta',
+  'neurons.mean',
+  'seconds',
+];
+
 /** The human-readable table. */
 export function formatSimulation(r: SimulationResult): string {
   const c = r.config;
@@ -65,12 +85,13 @@ export function formatSimulation(r: SimulationResult): string {
     `  step: eta = ${c.step.eta} (${c.step.scaling}${c.step.scaling === 'power' ? ` ${c.step.exponent}` : ''}), ${c.step.steps} step(s); ridge lambda = ${c.ridge.lambda} (${c.ridge.normalization}${c.ridge.intercept ? ', intercept' : ''}); risk ${method}; ${c.precision}`,
     '',
   ];
-  const table = rows(r.summary).filter(([k]) => !k.startsWith('ridge.'));
+  const all = new Map(rows(r.summary));
+  const table = TABLE_ROWS.filter((k) => all.has(k)).map((k) => [k, all.get(k)!] as [string, Stats]);
   const width = Math.max(...table.map(([k]) => k.length), 8);
   const lines = [`${'quantity'.padEnd(width)}  ${'mean'.padStart(11)}  ${'± sem'.padStart(10)}`];
   for (const [k, s] of table) lines.push(`${k.padEnd(width)}  ${fmt(s.mean).padStart(11)}  ${fmt(s.sem).padStart(10)}`);
   const warn = r.warnings.length > 0 ? ['', 'warnings:', ...r.warnings.map((w) => `  - ${w}`)] : [];
-  return [...head, ...lines, ...warn].join('\n');
+  return [...head, ...lines, '(every quantity, per seed: --json; names in docs/simulate.md)', ...warn].join('\n');
 }
 
 export function simulateCommand(globals: () => GlobalOptions): Command {
