@@ -1,0 +1,766 @@
+/**
+ * delta_NN: the Hessian transition at the end of phase 1 (multi-index.md section 5). OUR RECONSTRUCTION
+ * (the paper, Montanari & Wang 2026, arXiv 2602.01434, was not available): *verify* against simulation.
+ *
+ * Setting. The network f(x) = sum_j a_j sigma(<w_j, x>) + b sits at a phase-1 point: its first layer has
+ * overlaps M = W Theta* (m x k) with the latent directions, and orthogonal parts with Gram matrix
+ * Q = W W^T - M M^T (m x m) in random directions independent of the data (true at initialisation and at
+ * population stationary points; NOT for a first layer that has over-fitted the n = delta d samples). The
+ * learned latent subspace is the row space of M (singular values above `learnedTol`); g = U^T z are the
+ * coordinates of z along the unlearned directions U (k x k_u).
+ *
+ * Hessian for perturbations V (m x d) orthogonal to span(W) and the learned directions:
+ *   H = (1/n) sum_i A_i ⊗ x_i x_i^T,   A_i = l''(y_i, f_i) u_i u_i^T + l'(y_i, f_i) diag(a ∘ sigma''(xi_i)) + lambda_wd I,
+ * u_i = a ∘ sigma'(xi_i), xi_i = W x_i = M z_i + h_i, h_i ~ N(0, Q) independent of (z_i, y_i); l', l'' are the
+ * derivatives of the loss in f. A depends on (y, xi), not on g.
+ * Bulk (deterministic equivalent of (H - l)^{-1} = R(l) ⊗ I_d, leave-one-out / Silverstein-type argument
+ * with matrix weights): R = ( E[ Q_l ] - l I )^{-1},  Q_l = (A^{-1} + R/delta)^{-1} = (I + A R/delta)^{-1} A.
+ * For l below the spectrum R is positive definite, R ~ -I/l as l -> -inf, and the branch ends (a fold,
+ * R ~ R_e - c sqrt(l_e - l)) at the lower bulk edge l_e.
+ * Outlier below the bulk: det( E[ (g g^T) ⊗ Q_l ] - l I ) = 0 (the Schur complement along the unlearned
+ * directions with the same deterministic equivalent); squared overlap of its eigenvector with U ⊗ R^m:
+ * 1 / (-u^T M'(l) u) for the unit null vector u of M(l) = E[(g g^T) ⊗ Q_l] - l I.
+ * For m = 1 with r = -delta/lambda and Z = -A these are exactly section 4's psi(lambda) (bulk) and
+ * phi(lambda) = psi(lambda) (outlier) for the largest eigenvalue of -H: spectral.ts is the m = 1 check.
+ * delta_NN = the delta where the lowest outlier merges with the bulk edge: an outlier exists iff
+ * lambda_min(M(l_e)) < 0 (M(l) ~ -l I > 0 as l -> -inf); bisection on delta over a log-spaced bracket.
+ *
+ * Unbounded weights: when the top eigenvalue of -A is unbounded (square loss with unbounded labels and
+ * sigma'' != 0: l' = f - y grows with y), the bottom of H follows the largest labels and there is no
+ * transition as d -> infinity (as for unbounded T in section 4): reported, never a number. Detected by
+ * evaluating A along the sample directions at radius 8 and 16 in the standardised (z, h, noise) space.
+ *
+ * Expectations are averages over S draws of (z, h, noise) from an explicit key (sample-average
+ * approximation; error bars from independent replicates, `deltaNNReplicates`). Cost per pass over the
+ * sample: S (m^3 + m^4) flops (E[Q] and E[Q ⊗ Q] for the analytic Jacobian of the fixed point).
+ */
+import { dampedFixedPoint } from '../../numerics/fixedPoint.js';
+import { brent } from '../../numerics/roots.js';
+import { NumericsError } from '../../numerics/errors.js';
+import { fillNormalPortable } from '../../random/portable.js';
+import { foldIn, rootKey, type Key } from '../../random/key.js';
+import type { Activation } from '../../activations/types.js';
+import type { MultiIndexTarget } from '../../models/multi-index-teacher.js';
+import { inverse, symmetricEigen } from './small-linalg.js';
+
+export type NNLoss = { name: 'square' } | { name: 'huber'; delta: number } | { name: 'logcosh' };
+
+/** The phase-1 point (module comment): overlaps M (m x k), orthogonal Gram Q (m x m), second layer a, bias b. */
+export interface PhaseOnePoint {
+  M: number[][];
+  Q: number[][];
+  a: number[];
+  b: number;
+}
+
+export interface HessianLawOptions {
+  samples?: number;
+  key?: Key;
+  /** Singular values of M above this count as learned (default 0.1). */
+  learnedTol?: number;
+  weightDecay?: number;
+}
+
+export interface HessianLaw {
+  m: number;
+  /** Number of unlearned latent directions. */
+  ku: number;
+  S: number;
+  /** S x m x m. */
+  A: Float64Array;
+  /** S x ku. */
+  g: Float64Array;
+  /** Unlearned directions (rows, length k) and learned ones. */
+  unlearned: number[][];
+  learned: number[][];
+  /** Top eigenvalue of -A: sup along the sample directions at radius 16, and whether it grows without bound. */
+  supMinusA: number;
+  unbounded: boolean;
+  /** Largest spectral norm of A over the sample (scale of the spectrum). */
+  normA: number;
+}
+
+/** l'(y, f) and l''(y, f) for the losses of dynamics-config.ts (r = f - y). */
+export function lossDerivatives(loss: NNLoss, y: number, f: number): [number, number] {
+  const r = f - y;
+  if (loss.name === 'square') return [r, 1];
+  if (loss.name === 'huber') return Math.abs(r) <= loss.delta ? [r, 1] : [loss.delta * Math.sign(r), 0];
+  const t = Math.tanh(r);
+  return [t, 1 - t * t];
+}
+
+function secondDerivativeOf(act: Activation): (t: number) => number {
+  if (act.secondDerivative) return act.secondDerivative;
+  return (t) => {
+    const e = 1e-5 * Math.max(1, Math.abs(t));
+    return (act.derivative(t + e) - act.derivative(t - e)) / (2 * e);
+  };
+}
+
+function checkPoint(point: PhaseOnePoint, k: number): number {
+  const m = point.a.length;
+  const bad = (what: string): never => {
+    throw new NumericsError('hessianLaw', what);
+  };
+  if (!Array.isArray(point.a) || m < 1) bad(`phase1.a must be a non-empty array, got ${JSON.stringify(point.a)}`);
+  if (!Array.isArray(point.M) || point.M.length !== m || point.M.some((r) => !Array.isArray(r) || r.length !== k)) bad(`phase1.M must be an m x k = ${m} x ${k} array (rows per neuron), got ${JSON.stringify(point.M)}`);
+  if (!Array.isArray(point.Q) || point.Q.length !== m || point.Q.some((r) => !Array.isArray(r) || r.length !== m)) bad(`phase1.Q must be an m x m = ${m} x ${m} array, got ${JSON.stringify(point.Q)}`);
+  for (const v of [...point.a, ...point.M.flat(), ...point.Q.flat(), point.b]) if (typeof v !== 'number' || !Number.isFinite(v)) bad(`phase1 entries must be finite numbers, got ${v}`);
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) if (Math.abs(point.Q[i][j] - point.Q[j][i]) > 1e-10 * (1 + Math.abs(point.Q[i][j]))) bad(`phase1.Q must be symmetric, got Q[${i}][${j}] = ${point.Q[i][j]} != Q[${j}][${i}] = ${point.Q[j][i]}`);
+  const eq = symmetricEigen(point.Q.flat(), m);
+  if (eq.values[0] < -1e-10 * (1 + Math.abs(eq.values[m - 1]))) bad(`phase1.Q must be positive semidefinite, got smallest eigenvalue ${eq.values[0]}`);
+  return m;
+}
+
+/** The law of (A, g) of the module comment, by S draws. */
+export function hessianLaw(target: MultiIndexTarget, noise: number, activation: Activation, loss: NNLoss, point: PhaseOnePoint, opts: HessianLawOptions = {}): HessianLaw {
+  const routine = 'hessianLaw';
+  const k = target.k;
+  const m = checkPoint(point, k);
+  if (!Number.isFinite(noise) || noise < 0) throw new NumericsError(routine, `noise must be a finite number >= 0, got ${noise}`);
+  const S = opts.samples ?? 20000;
+  if (!Number.isInteger(S) || S < 100) throw new NumericsError(routine, `samples must be an integer >= 100, got ${S}`);
+  const tol = opts.learnedTol ?? 0.1;
+  const wd = opts.weightDecay ?? 0;
+  if (!(wd >= 0)) throw new NumericsError(routine, `weightDecay must be >= 0, got ${wd}`);
+  // learned / unlearned directions: eigenvectors of M^T M (k x k)
+  const MtM = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) for (let r = 0; r < m; r++) MtM[i * k + j] += point.M[r][i] * point.M[r][j];
+  const em = symmetricEigen(MtM, k);
+  const learned: number[][] = [];
+  const unlearned: number[][] = [];
+  for (let j = k - 1; j >= 0; j--) {
+    const v = Array.from({ length: k }, (_, i) => em.vectors[i * k + j]);
+    (em.values[j] > tol * tol ? learned : unlearned).push(v);
+  }
+  const ku = unlearned.length;
+  // Q^{1/2}
+  const eq = symmetricEigen(point.Q.flat(), m);
+  const Qh = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) for (let l = 0; l < m; l++) Qh[i * m + j] += eq.vectors[i * m + l] * Math.sqrt(Math.max(0, eq.values[l])) * eq.vectors[j * m + l];
+  const key = opts.key ?? rootKey(0);
+  const dim = k + m + 1;
+  const U = new Float64Array(S * dim);
+  const ku0 = foldIn(key, 'hessian-law');
+  fillNormalPortable(ku0[0], ku0[1], U, 0, 0, 1);
+  const sd = Math.sqrt(noise);
+  const s2 = secondDerivativeOf(activation);
+  const zb = new Float64Array(k);
+  const xi = new Float64Array(m);
+  const Abuf = new Float64Array(m * m);
+  /** A at the standardised point u = (z, w, e) (h = Q^{1/2} w, noise sd * e). */
+  const evalA = (u: Float64Array, out: Float64Array): void => {
+    for (let i = 0; i < k; i++) zb[i] = u[i];
+    const y = target.g(zb) + sd * u[k + m];
+    let f = point.b;
+    for (let j = 0; j < m; j++) {
+      let s = 0;
+      for (let i = 0; i < k; i++) s += point.M[j][i] * zb[i];
+      for (let l = 0; l < m; l++) s += Qh[j * m + l] * u[k + l];
+      xi[j] = s;
+      f += point.a[j] * activation.value(s);
+    }
+    const [l1, l2] = lossDerivatives(loss, y, f);
+    for (let i = 0; i < m; i++) {
+      const ui = point.a[i] * activation.derivative(xi[i]);
+      for (let j = 0; j < m; j++) out[i * m + j] = l2 * ui * point.a[j] * activation.derivative(xi[j]);
+      out[i * m + i] += l1 * point.a[i] * s2(xi[i]) + wd;
+    }
+  };
+  const A = new Float64Array(S * m * m);
+  const g = new Float64Array(S * ku);
+  let normA = 0;
+  for (let s = 0; s < S; s++) {
+    const u = U.subarray(s * dim, (s + 1) * dim);
+    const As = A.subarray(s * m * m, (s + 1) * m * m);
+    evalA(u, As);
+    for (let i = 0; i < m * m; i++) if (!Number.isFinite(As[i])) throw new NumericsError(routine, `A is not finite at draw ${s} (activation or loss overflow)`);
+    for (let r = 0; r < ku; r++) {
+      let t = 0;
+      for (let i = 0; i < k; i++) t += unlearned[r][i] * u[i];
+      g[s * ku + r] = t;
+    }
+    normA = Math.max(normA, spectralNorm(As, m));
+  }
+  // unboundedness of lambda_max(-A) along rays (module comment)
+  const probe = Math.min(S, 2000);
+  const ray = new Float64Array(dim);
+  let sup8 = -Infinity;
+  let sup16 = -Infinity;
+  for (let s = 0; s < probe; s++) {
+    const u = U.subarray(s * dim, (s + 1) * dim);
+    let nrm = 0;
+    for (let i = 0; i < dim; i++) nrm += u[i] * u[i];
+    nrm = Math.sqrt(nrm);
+    for (const R of [8, 16]) {
+      for (let i = 0; i < dim; i++) ray[i] = (u[i] * R) / nrm;
+      evalA(ray, Abuf);
+      for (let i = 0; i < m * m; i++) Abuf[i] = -Abuf[i];
+      const top = maxEigen(Abuf, m);
+      if (R === 8) sup8 = Math.max(sup8, top);
+      else sup16 = Math.max(sup16, top);
+    }
+  }
+  const unbounded = !(sup16 - sup8 <= 0.05 * (Math.abs(sup8) + 1)) || !Number.isFinite(sup16);
+  return { m, ku, S, A, g, unlearned, learned, supMinusA: sup16, unbounded, normA };
+}
+
+function maxEigen(A: Float64Array, m: number): number {
+  if (m === 1) return A[0];
+  return symmetricEigen(A, m).values[m - 1];
+}
+
+function spectralNorm(A: Float64Array, m: number): number {
+  if (m === 1) return Math.abs(A[0]);
+  let s = 0; // Frobenius bound (cheap; a scale only)
+  for (let i = 0; i < m * m; i++) s += A[i] * A[i];
+  return Math.sqrt(s);
+}
+
+/**
+ * Q = (I + A R/delta)^{-1} A for one sample, on the physical branch only: S = I + R^{1/2} A R^{1/2}/delta must
+ * be positive definite (below the spectrum every leave-one-out update keeps H - l positive definite, so
+ * 1 + A_i r/delta > 0 for m = 1); then Q = delta R^{-1/2} (I - S^{-1}) R^{-1/2}. Returns false when S is not
+ * positive definite (a spurious branch across a pole of the sample average). `Rh`, `Rmh`: R^{1/2}, R^{-1/2}.
+ */
+function qMatrix(A: Float64Array, R: Float64Array, Rh: Float64Array, Rmh: Float64Array, delta: number, m: number, out: Float64Array, work: Float64Array): boolean {
+  if (m === 1) {
+    const den = 1 + (A[0] * R[0]) / delta;
+    if (!(den > 0)) return false;
+    out[0] = A[0] / den;
+    return true;
+  }
+  const m2 = m * m;
+  const T = work.subarray(0, m2);
+  const Sm = work.subarray(m2, 2 * m2);
+  const L = work.subarray(2 * m2, 3 * m2);
+  const Si = work.subarray(3 * m2, 4 * m2);
+  // T = A Rh; S = I + Rh T / delta
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) {
+    let s = 0;
+    for (let l = 0; l < m; l++) s += A[i * m + l] * Rh[l * m + j];
+    T[i * m + j] = s;
+  }
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) {
+    let s = 0;
+    for (let l = 0; l < m; l++) s += Rh[i * m + l] * T[l * m + j];
+    Sm[i * m + j] = (i === j ? 1 : 0) + s / delta;
+  }
+  // Cholesky S = L L^T (fails when S is not positive definite)
+  for (let j = 0; j < m; j++) {
+    let d = 0.5 * (Sm[j * m + j] + Sm[j * m + j]);
+    for (let l = 0; l < j; l++) d -= L[j * m + l] * L[j * m + l];
+    if (!(d > 0)) return false;
+    const dj = Math.sqrt(d);
+    L[j * m + j] = dj;
+    for (let i = j + 1; i < m; i++) {
+      let s = 0.5 * (Sm[i * m + j] + Sm[j * m + i]);
+      for (let l = 0; l < j; l++) s -= L[i * m + l] * L[j * m + l];
+      L[i * m + j] = s / dj;
+    }
+    for (let i = 0; i < j; i++) L[i * m + j] = 0;
+  }
+  // S^{-1} column by column
+  for (let c = 0; c < m; c++) {
+    const y = new Float64Array(m);
+    for (let i = 0; i < m; i++) {
+      let s = i === c ? 1 : 0;
+      for (let l = 0; l < i; l++) s -= L[i * m + l] * y[l];
+      y[i] = s / L[i * m + i];
+    }
+    for (let i = m - 1; i >= 0; i--) {
+      let s = y[i];
+      for (let l = i + 1; l < m; l++) s -= L[l * m + i] * Si[l * m + c];
+      Si[i * m + c] = s / L[i * m + i];
+    }
+  }
+  // out = delta Rmh (I - S^{-1}) Rmh
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) {
+    let s = 0;
+    for (let l = 0; l < m; l++) s += ((l === j ? 1 : 0) - Si[l * m + j]) * Rmh[i * m + l];
+    T[i * m + j] = s;
+  }
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) {
+    let s = 0;
+    for (let l = 0; l < m; l++) s += T[i * m + l] * Rmh[l * m + j];
+    out[i * m + j] = delta * s;
+  }
+  for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) out[i * m + j] = out[j * m + i] = 0.5 * (out[i * m + j] + out[j * m + i]);
+  return true;
+}
+
+/** R^{1/2} and R^{-1/2} of a positive-definite R, or null. */
+function sqrtPair(R: Float64Array, m: number): [Float64Array, Float64Array] | null {
+  if (m === 1) return R[0] > 0 ? [Float64Array.of(Math.sqrt(R[0])), Float64Array.of(1 / Math.sqrt(R[0]))] : null;
+  const e = symmetricEigen(R, m);
+  if (!(e.values[0] > 0)) return null;
+  const h = new Float64Array(m * m);
+  const mh = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) for (let l = 0; l < m; l++) {
+    const v = e.vectors[i * m + l] * e.vectors[j * m + l];
+    h[i * m + j] += v * Math.sqrt(e.values[l]);
+    mh[i * m + j] += v / Math.sqrt(e.values[l]);
+  }
+  return [h, mh];
+}
+
+interface Pass {
+  /** E[Q] (m x m). */
+  EQ: Float64Array;
+  /** E[Q_ij Q_kl] (m^4), only when asked. */
+  EQQ: Float64Array | null;
+}
+
+function pass(law: HessianLaw, R: Float64Array, delta: number, withQQ: boolean): Pass | null {
+  const m = law.m;
+  const EQ = new Float64Array(m * m);
+  const EQQ = withQQ ? new Float64Array(m ** 4) : null;
+  const Qs = new Float64Array(m * m);
+  const work = new Float64Array(4 * m * m);
+  const sq = sqrtPair(R, m);
+  if (!sq) return null;
+  const wS = 1 / law.S;
+  for (let s = 0; s < law.S; s++) {
+    if (!qMatrix(law.A.subarray(s * m * m, (s + 1) * m * m), R, sq[0], sq[1], delta, m, Qs, work)) return null;
+    for (let i = 0; i < m * m; i++) EQ[i] += wS * Qs[i];
+    if (EQQ) for (let a = 0; a < m * m; a++) for (let b = 0; b < m * m; b++) EQQ[a * m * m + b] += wS * Qs[a] * Qs[b];
+  }
+  return { EQ, EQQ };
+}
+
+/** Symmetric m x m <-> vector of the upper triangle. */
+function packSym(R: Float64Array, m: number): Float64Array {
+  const v = new Float64Array((m * (m + 1)) / 2);
+  let c = 0;
+  for (let i = 0; i < m; i++) for (let j = i; j < m; j++) v[c++] = R[i * m + j];
+  return v;
+}
+function unpackSym(v: ArrayLike<number>, m: number): Float64Array {
+  const R = new Float64Array(m * m);
+  let c = 0;
+  for (let i = 0; i < m; i++) for (let j = i; j < m; j++) R[i * m + j] = R[j * m + i] = v[c++];
+  return R;
+}
+
+export type ResolventResult =
+  | { ok: true; R: Float64Array; iterations: number; residual: number }
+  | { ok: false; reason: 'nan' | 'diverged' | 'max-iterations' | 'stopped' | 'singular' | 'not-positive-definite'; iterations: number; residual: number };
+
+/**
+ * R(l) below the bulk by Newton's method on G(R) = R - (E[Q(R)] - l I)^{-1}, with the analytic Jacobian
+ * dG[E] = E - Phi E[Q E Q]/delta Phi (Phi = (E[Q] - l)^{-1}); the Newton map is iterated by
+ * dampedFixedPoint (its status record: converged when the Newton step is below 1e-12 (1 + |R|)).
+ */
+export function bulkResolvent(law: HessianLaw, l: number, delta: number, warm?: Float64Array): ResolventResult {
+  const m = law.m;
+  const p = (m * (m + 1)) / 2;
+  const R0 = warm ?? (() => {
+    const R = new Float64Array(m * m);
+    for (let i = 0; i < m; i++) R[i * m + i] = 1 / Math.max(1e-12, law.normA * 4 - l);
+    return R;
+  })();
+  let failed: 'singular' | null = null;
+  const newton = (x: Float64Array): Float64Array => {
+    const R = unpackSym(x, m);
+    const ps = pass(law, R, delta, true);
+    if (!ps) {
+      failed = 'singular';
+      return new Float64Array(p).fill(NaN);
+    }
+    const B = ps.EQ.slice();
+    for (let i = 0; i < m; i++) B[i * m + i] -= l;
+    let Phi: Float64Array;
+    try {
+      Phi = inverse(B, m);
+    } catch {
+      failed = 'singular';
+      return new Float64Array(p).fill(NaN);
+    }
+    const Gv = packSym(R.map((r, i) => r - Phi[i]), m);
+    // Jacobian columns: basis E_(ij) symmetric
+    const J = new Float64Array(p * p);
+    let col = 0;
+    const E = new Float64Array(m * m);
+    const QEQ = new Float64Array(m * m);
+    for (let i = 0; i < m; i++) {
+      for (let j = i; j < m; j++, col++) {
+        E.fill(0);
+        E[i * m + j] = 1;
+        E[j * m + i] = 1;
+        // E[Q E Q]_{ab} = sum_{cd} E[Q_ac Q_db] E_cd
+        const EQQ = ps.EQQ!;
+        for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) {
+          let s = 0;
+          for (let c = 0; c < m; c++) for (let d = 0; d < m; d++) if (E[c * m + d] !== 0) s += EQQ[(a * m + c) * m * m + d * m + b];
+          QEQ[a * m + b] = s / delta;
+        }
+        // dPhi = Phi QEQ Phi (since d(E[Q]) = -E[Q E Q]/delta and dPhi = -Phi d(E[Q]) Phi)
+        const T1 = new Float64Array(m * m);
+        for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) {
+          let s = 0;
+          for (let c = 0; c < m; c++) for (let d = 0; d < m; d++) s += Phi[a * m + c] * QEQ[c * m + d] * Phi[d * m + b];
+          T1[a * m + b] = E[a * m + b] - s;
+        }
+        const tv = packSym(T1, m);
+        for (let r = 0; r < p; r++) J[r * p + col] = tv[r];
+      }
+    }
+    let Ji: Float64Array;
+    try {
+      Ji = inverse(J, p);
+    } catch {
+      failed = 'singular';
+      return new Float64Array(p).fill(NaN);
+    }
+    const step = new Float64Array(p);
+    for (let r = 0; r < p; r++) {
+      let s = 0;
+      for (let c = 0; c < p; c++) s += Ji[r * p + c] * Gv[c];
+      step[r] = s;
+    }
+    // backtrack until the new R stays on the physical branch (module comment of qMatrix)
+    for (let t = 1, h = 0; h < 12; h++, t /= 2) {
+      const out = x.map((v, r) => v - t * step[r]);
+      if (pass(law, unpackSym(out, m), delta, false)) return out;
+    }
+    failed = 'singular';
+    return new Float64Array(p).fill(NaN);
+  };
+  const x0 = packSym(R0, m);
+  let scale = 0;
+  for (const v of x0) scale = Math.max(scale, Math.abs(v));
+  const res = dampedFixedPoint(newton, x0, { absTol: 1e-13 * (1 + scale), relTol: 1e-12, maxIterations: 30, divergenceFactor: 1e6 });
+  if (!res.ok) return { ok: false, reason: failed ?? res.reason, iterations: res.iterations, residual: res.residual };
+  const R = unpackSym(res.value, m);
+  const er = symmetricEigen(R, m);
+  if (!(er.values[0] > 0)) return { ok: false, reason: 'not-positive-definite', iterations: res.iterations, residual: res.residual };
+  // the Newton step can be tiny next to a pole of the sample average (huge Jacobian): check G(R) itself
+  const ps = pass(law, R, delta, false);
+  if (!ps) return { ok: false, reason: 'singular', iterations: res.iterations, residual: NaN };
+  const B = ps.EQ.slice();
+  for (let i = 0; i < m; i++) B[i * m + i] -= l;
+  let Phi: Float64Array;
+  try {
+    Phi = inverse(B, m);
+  } catch {
+    return { ok: false, reason: 'singular', iterations: res.iterations, residual: NaN };
+  }
+  let g = 0;
+  let nr = 0;
+  for (let i = 0; i < m * m; i++) {
+    g = Math.max(g, Math.abs(R[i] - Phi[i]));
+    nr = Math.max(nr, Math.abs(R[i]));
+  }
+  if (!(g <= 1e-9 * (1 + nr))) return { ok: false, reason: 'max-iterations', iterations: res.iterations, residual: g };
+  return { ok: true, R, iterations: res.iterations, residual: g };
+}
+
+/** A point of the bulk branch: R (positive definite) with tr R = m s, and its l. */
+export interface BranchPoint {
+  s: number;
+  l: number;
+  R: Float64Array;
+}
+
+/**
+ * The bulk branch parameterised by s = tr(R)/m instead of l (regular through the fold at the edge, where
+ * R(l) has a square-root singularity): Newton on (R, l) for R^{-1} = E[Q(R)] - l I, tr R = m s, with the
+ * analytic Jacobian d(E[Q])[E] = -E[Q E Q]/delta, d(R^{-1})[E] = -R^{-1} E R^{-1}. Returns null when the
+ * iteration leaves the physical branch or does not converge (30 iterations, |F| <= 1e-12 scale).
+ */
+export function branchPoint(law: HessianLaw, s: number, delta: number, warm?: BranchPoint): BranchPoint | null {
+  const m = law.m;
+  if (m === 1) {
+    const R = Float64Array.of(s);
+    const ps = pass(law, R, delta, false);
+    return ps ? { s, l: ps.EQ[0] - 1 / s, R } : null;
+  }
+  const p = (m * (m + 1)) / 2;
+  const R = new Float64Array(m * m);
+  let l: number;
+  if (warm) {
+    const f = s / warm.s;
+    for (let i = 0; i < m * m; i++) R[i] = warm.R[i] * f;
+    l = warm.l;
+  } else {
+    for (let i = 0; i < m; i++) R[i * m + i] = s;
+    const ps = pass(law, R, delta, false);
+    if (!ps) return null;
+    l = 0;
+    for (let i = 0; i < m; i++) l += ps.EQ[i * m + i] / m;
+    l -= 1 / s;
+  }
+  const E = new Float64Array(m * m);
+  for (let it = 0; it < 30; it++) {
+    const ps = pass(law, R, delta, true);
+    if (!ps) return null;
+    let Ri: Float64Array;
+    try {
+      Ri = inverse(R, m);
+    } catch {
+      return null;
+    }
+    // F = E[Q] - l I - R^{-1} (p entries) and tr R - m s
+    const Fm = new Float64Array(m * m);
+    for (let i = 0; i < m * m; i++) Fm[i] = ps.EQ[i] - Ri[i];
+    for (let i = 0; i < m; i++) Fm[i * m + i] -= l;
+    const F = new Float64Array(p + 1);
+    F.set(packSym(Fm, m));
+    let tr = 0;
+    for (let i = 0; i < m; i++) tr += R[i * m + i];
+    F[p] = tr - m * s;
+    let fn = 0;
+    let sc = 0;
+    for (let i = 0; i <= p; i++) fn = Math.max(fn, Math.abs(F[i]));
+    for (let i = 0; i < m * m; i++) sc = Math.max(sc, Math.abs(Ri[i]), Math.abs(ps.EQ[i]));
+    if (fn <= 1e-12 * (1 + sc)) return { s, l, R: R.slice() };
+    const J = new Float64Array((p + 1) * (p + 1));
+    let col = 0;
+    for (let i = 0; i < m; i++) {
+      for (let j = i; j < m; j++, col++) {
+        E.fill(0);
+        E[i * m + j] = 1;
+        E[j * m + i] = 1;
+        const D = new Float64Array(m * m);
+        const EQQ = ps.EQQ!;
+        for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) {
+          let t = 0;
+          let u = 0;
+          for (let c = 0; c < m; c++) for (let d = 0; d < m; d++) {
+            const e = E[c * m + d];
+            if (e === 0) continue;
+            t += EQQ[(a * m + c) * m * m + d * m + b] * e;
+            u += Ri[a * m + c] * e * Ri[d * m + b];
+          }
+          D[a * m + b] = -t / delta + u;
+        }
+        const dv = packSym(D, m);
+        for (let r = 0; r < p; r++) J[r * (p + 1) + col] = dv[r];
+        J[p * (p + 1) + col] = i === j ? 1 : 0;
+      }
+    }
+    // d/dl: -I on the diagonal entries
+    let r = 0;
+    for (let i = 0; i < m; i++) for (let j = i; j < m; j++, r++) J[r * (p + 1) + p] = i === j ? -1 : 0;
+    let Ji: Float64Array;
+    try {
+      Ji = inverse(J, p + 1);
+    } catch {
+      return null;
+    }
+    const step = new Float64Array(p + 1);
+    for (let a = 0; a <= p; a++) {
+      let t = 0;
+      for (let b = 0; b <= p; b++) t += Ji[a * (p + 1) + b] * F[b];
+      step[a] = t;
+    }
+    const x = packSym(R, m);
+    let accepted = false;
+    for (let t = 1, h = 0; h < 12; h++, t /= 2) {
+      const xn = x.map((v, q) => v - t * step[q]);
+      const Rn = unpackSym(xn, m);
+      if (pass(law, Rn, delta, false)) {
+        R.set(Rn);
+        l -= t * step[p];
+        accepted = true;
+        break;
+      }
+    }
+    if (!accepted) return null;
+  }
+  return null;
+}
+
+export interface BulkEdge {
+  /** Lower edge of the bulk spectrum of H. */
+  l: number;
+  /** tr R / m at the edge. */
+  s: number;
+  R: Float64Array;
+}
+
+/**
+ * The lower bulk edge: the maximum of l along the branch s -> (R(s), l(s)) (branchPoint), bracketed by
+ * geometric steps in s from s0 = 1e-6 / (1 + |A|) and refined by golden-section search (relTol in s).
+ */
+export function bulkLowerEdge(law: HessianLaw, delta: number, relTol = 1e-9): BulkEdge {
+  const lAt = new Map<number, BranchPoint | null>();
+  let warm: BranchPoint | undefined;
+  const at = (s: number): BranchPoint | null => {
+    if (lAt.has(s)) return lAt.get(s)!;
+    const b = branchPoint(law, s, delta, warm);
+    if (b) warm = b;
+    lAt.set(s, b);
+    return b;
+  };
+  const val = (s: number): number => at(s)?.l ?? -Infinity;
+  let s0 = 1e-6 / (1 + law.normA);
+  if (!at(s0)) throw new NumericsError('bulkLowerEdge', `no bulk solution at s = ${s0} (R ~ s I far below the spectrum)`);
+  let s1 = s0 * 1.5;
+  let s2 = s1 * 1.5;
+  for (let it = 0; it < 200 && !(val(s1) >= val(s0) && val(s1) >= val(s2)); it++) {
+    s0 = s1;
+    s1 = s2;
+    s2 = s1 * 1.5;
+  }
+  if (!(val(s1) >= val(s2))) throw new NumericsError('bulkLowerEdge', 'no maximum of l along the bulk branch (bulk edge not found)');
+  // golden section on [s0, s2]
+  const gr = (Math.sqrt(5) - 1) / 2;
+  let a = s0;
+  let b = s2;
+  let c = b - gr * (b - a);
+  let d = a + gr * (b - a);
+  while (b - a > relTol * b) {
+    if (val(c) >= val(d)) b = d;
+    else a = c;
+    c = b - gr * (b - a);
+    d = a + gr * (b - a);
+  }
+  const sm = 0.5 * (a + b);
+  const best = [a, b, sm, s1].reduce((x, y) => (val(y) > val(x) ? y : x));
+  const pt = at(best)!;
+  return { l: pt.l, s: best, R: pt.R };
+}
+
+/** M(l) = E[(g g^T) ⊗ Q_l] - l I ((ku m) x (ku m), index (r, i) -> r m + i). */
+function outlierMatrix(law: HessianLaw, R: Float64Array, l: number, delta: number): Float64Array | null {
+  const m = law.m;
+  const ku = law.ku;
+  const K = ku * m;
+  const Mx = new Float64Array(K * K);
+  const Qs = new Float64Array(m * m);
+  const work = new Float64Array(4 * m * m);
+  const sq = sqrtPair(R, m);
+  if (!sq) return null;
+  const wS = 1 / law.S;
+  for (let s = 0; s < law.S; s++) {
+    if (!qMatrix(law.A.subarray(s * m * m, (s + 1) * m * m), R, sq[0], sq[1], delta, m, Qs, work)) return null;
+    for (let r1 = 0; r1 < ku; r1++) for (let r2 = 0; r2 < ku; r2++) {
+      const gg = wS * law.g[s * ku + r1] * law.g[s * ku + r2];
+      for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) Mx[(r1 * m + i) * K + r2 * m + j] += gg * Qs[i * m + j];
+    }
+  }
+  for (let i = 0; i < K; i++) Mx[i * K + i] -= l;
+  return Mx;
+}
+
+function minEigen(M: Float64Array, K: number): { value: number; vector: number[] } {
+  const e = symmetricEigen(M, K);
+  return { value: e.values[0], vector: Array.from({ length: K }, (_, i) => e.vectors[i * K]) };
+}
+
+export interface BottomPrediction {
+  delta: number;
+  /** Lower bulk edge of H. */
+  bulkEdge: number;
+  /** Whether an outlier sits below the bulk. */
+  outlier: boolean;
+  /** Bottom eigenvalue of H (the outlier, or the edge). */
+  bottomEigenvalue: number;
+  /** Squared overlap of its eigenvector with the unlearned directions (0 without outlier). */
+  overlap2: number;
+  /** lambda_min(M(l_e)): negative iff there is an outlier. */
+  edgeMargin: number;
+}
+
+function margin(law: HessianLaw, pt: BranchPoint, delta: number): { value: number; vector: number[]; M: Float64Array } {
+  const M = outlierMatrix(law, pt.R, pt.l, delta);
+  if (!M) throw new NumericsError('bottomPrediction', `singular I + A R/delta on the bulk branch (delta = ${delta})`);
+  return { ...minEigen(M, law.ku * law.m), M };
+}
+
+function checkLaw(law: HessianLaw, routine: string): void {
+  if (law.unbounded) throw new NumericsError(routine, 'the Hessian weights are unbounded below (top eigenvalue of -A unbounded): no finite limit of the bottom eigenvalue (no transition)');
+  if (law.ku === 0) throw new NumericsError(routine, 'every latent direction is already learned (no unlearned directions): nothing to predict');
+}
+
+/** The bottom of the Hessian spectrum at sample ratio delta (module comment). */
+export function bottomPrediction(law: HessianLaw, delta: number): BottomPrediction {
+  if (!(delta > 0) || !Number.isFinite(delta)) throw new NumericsError('bottomPrediction', `delta must be a finite number > 0, got ${delta}`);
+  checkLaw(law, 'bottomPrediction');
+  const edge = bulkLowerEdge(law, delta);
+  const me = margin(law, { s: edge.s, l: edge.l, R: edge.R }, delta);
+  if (!(me.value < 0)) return { delta, bulkEdge: edge.l, outlier: false, bottomEigenvalue: edge.l, overlap2: 0, edgeMargin: me.value };
+  // the outlier: root in s in (s_small, s_edge) of lambda_min(M(s)), M > 0 as s -> 0 (l -> -inf)
+  let warm: BranchPoint | undefined;
+  const pt = (s: number): BranchPoint => {
+    const b = branchPoint(law, s, delta, warm);
+    if (!b) throw new NumericsError('bottomPrediction', `no bulk solution at s = ${s}`);
+    warm = b;
+    return b;
+  };
+  const f = (s: number): number => margin(law, pt(s), delta).value;
+  let lo = edge.s;
+  for (let it = 0; it < 200 && f(lo) < 0; it++) lo /= 1.5;
+  const r = brent(f, lo, edge.s, { absTol: 1e-14 * edge.s, relTol: 1e-13 });
+  if (!r.ok) throw new NumericsError('bottomPrediction', `outlier root not found (${r.reason})`);
+  const p0 = pt(r.value);
+  const m0 = margin(law, p0, delta);
+  // squared overlap 1 / (-u^T dM/dl u), dM/dl = (dM/ds) / (dl/ds) by a central difference in s
+  const h = 1e-5 * r.value;
+  const pa = pt(r.value - h);
+  const pb = pt(r.value + h);
+  const Ma = margin(law, pa, delta).M;
+  const Mb = margin(law, pb, delta).M;
+  const K = law.ku * law.m;
+  let dMds = 0;
+  for (let i = 0; i < K; i++) for (let j = 0; j < K; j++) dMds += (m0.vector[i] * (Mb[i * K + j] - Ma[i * K + j]) * m0.vector[j]) / (2 * h);
+  const dlds = (pb.l - pa.l) / (2 * h);
+  const dMdl = dMds / dlds;
+  return { delta, bulkEdge: edge.l, outlier: true, bottomEigenvalue: p0.l, overlap2: dMdl < 0 ? -1 / dMdl : NaN, edgeMargin: me.value };
+}
+
+export type DeltaNNResult =
+  | { ok: true; deltaNN: number; bracket: [number, number]; evaluations: number }
+  | { ok: false; reason: 'unbounded' | 'no-unlearned-directions' | 'no-outlier' | 'outlier-everywhere'; message: string; evaluations: number };
+
+/**
+ * delta_NN: bisection on log delta for the sign of lambda_min(M(l_e)) (an outlier iff negative), after
+ * bracketing on the grid 2^j over `range` (default [2^-6, 2^12]); relTol on delta (default 1e-6).
+ */
+export function deltaNN(law: HessianLaw, opts: { relTol?: number; range?: [number, number] } = {}): DeltaNNResult {
+  if (law.unbounded) return { ok: false, reason: 'unbounded', message: 'the top eigenvalue of -A is unbounded (e.g. square loss with unbounded labels): no transition as d -> infinity', evaluations: 0 };
+  if (law.ku === 0) return { ok: false, reason: 'no-unlearned-directions', message: 'every latent direction is already learned', evaluations: 0 };
+  const [dLo, dHi] = opts.range ?? [2 ** -6, 2 ** 12];
+  const relTol = opts.relTol ?? 1e-6;
+  let evaluations = 0;
+  const has = (delta: number): boolean => {
+    evaluations++;
+    const edge = bulkLowerEdge(law, delta);
+    return margin(law, { s: edge.s, l: edge.l, R: edge.R }, delta).value < 0;
+  };
+  let lo = NaN;
+  let hi = NaN;
+  let prev = dLo;
+  let prevHas = has(dLo);
+  if (prevHas) return { ok: false, reason: 'outlier-everywhere', message: `an outlier exists already at delta = ${dLo}`, evaluations };
+  for (let d = dLo * 2; d <= dHi * 1.0001; d *= 2) {
+    const h = has(d);
+    if (h && !prevHas) {
+      lo = prev;
+      hi = d;
+      break;
+    }
+    prev = d;
+    prevHas = h;
+  }
+  if (!Number.isFinite(lo)) return { ok: false, reason: 'no-outlier', message: `no outlier below the bulk for delta up to ${dHi}`, evaluations };
+  while (hi / lo - 1 > relTol) {
+    const mid = Math.sqrt(lo * hi);
+    if (has(mid)) hi = mid;
+    else lo = mid;
+  }
+  return { ok: true, deltaNN: Math.sqrt(lo * hi), bracket: [lo, hi], evaluations };
+}
+
+/** The phase-1 point at initialisation for large d: M = 0, Q = scale^2 I_m, a_j = 1/m ("constant"), b = 0. */
+export function initialPhaseOnePoint(m: number, k: number, scale: number): PhaseOnePoint {
+  if (!Number.isInteger(m) || m < 1) throw new NumericsError('initialPhaseOnePoint', `width must be a positive integer, got ${m}`);
+  if (!(scale >= 0)) throw new NumericsError('initialPhaseOnePoint', `init.scale must be >= 0, got ${scale}`);
+  return {
+    M: Array.from({ length: m }, () => new Array<number>(k).fill(0)),
+    Q: Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => (i === j ? scale * scale : 0))),
+    a: new Array<number>(m).fill(1 / m),
+    b: 0,
+  };
+}
