@@ -346,11 +346,15 @@ function populationRisks(
   return out as RiskValue[];
 }
 
-/** "auto": workers when there are several seeds and the matrices are small enough that threaded BLAS scales poorly. */
+/**
+ * "auto": workers when there are several seeds and the matrices are small enough (max(d, N, n) <= 1000)
+ * that threaded BLAS scales poorly, and only when running from compiled JavaScript.
+ */
 export function chooseWorkers(config: ExperimentConfig, seeds: number, requested: number | 'auto' | undefined): number {
   if (requested === undefined || requested === 'auto') {
     const cores = availableParallelism();
-    if (seeds < 2 || cores < 2) return 0;
+    // From TypeScript sources (tests) the worker would run the compiled dist/, possibly stale: no workers.
+    if (seeds < 2 || cores < 2 || !import.meta.url.endsWith('.js')) return 0;
     return Math.max(config.d, config.width, config.n) <= 1000 ? Math.min(seeds, cores) : 0;
   }
   if (!Number.isInteger(requested) || requested < 0) throw new SimulationError('invalid', `workers: expected a non-negative integer or "auto", got ${String(requested)}`);
