@@ -11,6 +11,9 @@ import { simulateCommand } from './commands/simulate.js';
 import { theoryCommand } from './commands/theory.js';
 import { compareCommand } from './commands/compare.js';
 import { dynamicsCommand } from './commands/dynamics.js';
+import { sweepCommand } from './commands/sweep.js';
+import { mergeCommand } from './commands/merge.js';
+import { exportCommand } from './commands/export.js';
 import { SimulationError } from '../simulate/errors.js';
 import type { GlobalOptions } from './output.js';
 
@@ -38,6 +41,9 @@ export function buildProgram(): Command {
   program.addCommand(theoryCommand(globals));
   program.addCommand(compareCommand(globals));
   program.addCommand(dynamicsCommand(globals));
+  program.addCommand(sweepCommand(globals));
+  program.addCommand(mergeCommand(globals));
+  program.addCommand(exportCommand(globals));
   return program;
 }
 
