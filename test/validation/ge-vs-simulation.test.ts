@@ -3,14 +3,14 @@
  * against the simulated network, eta = 0 and step.scaling "one" with eta in {0.5, 1, 2}, tanh/tanh and
  * relu/relu, two lambdas at eta = 1, and relu with gaussian W0 and a0. Tolerance: 3 standard errors of the seed mean + 2% (the finite-size bias of the
  * deterministic equivalent is O(1/sqrt d) relative; one-step.md section 3 reports 0–3% at d = 800).
- * d = 1000 and 4 seeds (about 40 s on 2 cores); the risk is the simulation's exact
+ * d = 800 and 4 seeds (about 25 s of CPU on 2 cores); the risk is the simulation's exact
  * population risk, so the standard error is the draw-to-draw spread only.
  */
 import { describe, expect, it } from 'vitest';
 import { comparePoint } from '../../src/experiments/compare.js';
 import { resolveExperimentConfig } from '../../src/models/experiment-config.js';
 
-const D = 1000;
+const D = 800;
 const SEEDS = 4;
 
 type Init = { W: 'sphere' | 'gaussian'; a: 'constant' | 'gaussian' };
@@ -24,7 +24,7 @@ cases.push(['relu', 'relu', 2, 0.1, { W: 'gaussian', a: 'gaussian' }]);
 // direction (scaleShift of src/theory/gaussian-equivalent/asymptotic.ts) through which the constant of f* is fitted
 cases.push(['relu-centered', 'relu', 4, 0.01, SPHERE]);
 
-describe('Gaussian-equivalent theory against simulation (d = 1000, 4 seeds)', () => {
+describe('Gaussian-equivalent theory against simulation (d = 800, 4 seeds)', () => {
   it.each(cases)('%s student, %s teacher, eta = %f (scaling "one"), lambda = %f, init %j', async (student, teacher, eta, lambda, init) => {
     const config = resolveExperimentConfig({
       d: D,
@@ -51,7 +51,7 @@ describe('Gaussian-equivalent theory against simulation (d = 1000, 4 seeds)', ()
   });
 });
 
-describe('Gaussian-equivalent theory with an intercept (centred features; d = 1000, 4 seeds)', () => {
+describe('Gaussian-equivalent theory with an intercept (centred features; d = 800, 4 seeds)', () => {
   it('relu/relu, eta = 2 (scaling "one"), lambda = 0.01, noise 0.1', async () => {
     const config = resolveExperimentConfig({
       d: D,
