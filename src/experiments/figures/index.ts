@@ -1,0 +1,10 @@
+/**
+ * Reproducible figures (issue 6): the registry (registry.ts), the runner (run.ts), plots (plot.ts) and
+ * the files of `featlearn reproduce` (output.ts, Node-only).
+ */
+export { FIGURES, getFigure } from './registry.js';
+export { runFigure, simulatedPointCount, mergeConfig, theoryGrid, type FigurePoint, type FigureLine, type FigureAgreement, type FigureResult, type RunFigureOptions } from './run.js';
+export { figurePlot, figureResultSpec } from './plot.js';
+export { figureCsv, figureReport, writeFigureFiles, type WrittenFiles } from './output.js';
+export { QUANTITIES, type QuantityDef } from './quantities.js';
+export type * from './types.js';
