@@ -11,6 +11,8 @@ import { simulateCommand } from './commands/simulate.js';
 import { theoryCommand } from './commands/theory.js';
 import { compareCommand } from './commands/compare.js';
 import { dynamicsCommand } from './commands/dynamics.js';
+import { reproduceCommand } from './commands/reproduce.js';
+import { plotCommand } from './commands/plot.js';
 import { sweepCommand } from './commands/sweep.js';
 import { mergeCommand } from './commands/merge.js';
 import { exportCommand } from './commands/export.js';
@@ -41,6 +43,8 @@ export function buildProgram(): Command {
   program.addCommand(theoryCommand(globals));
   program.addCommand(compareCommand(globals));
   program.addCommand(dynamicsCommand(globals));
+  program.addCommand(reproduceCommand(globals));
+  program.addCommand(plotCommand(globals));
   program.addCommand(sweepCommand(globals));
   program.addCommand(mergeCommand(globals));
   program.addCommand(exportCommand(globals));
