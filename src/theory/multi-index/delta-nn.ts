@@ -41,7 +41,26 @@ import { fillNormalPortable } from '../../random/portable.js';
 import { foldIn, rootKey, type Key } from '../../random/key.js';
 import type { Activation } from '../../activations/types.js';
 import type { MultiIndexTarget } from '../../models/multi-index-teacher.js';
+import { gaussHermite } from '../../numerics/gaussHermite.js';
+import { gaussLegendre } from '../../numerics/gaussLegendre.js';
 import { inverse, symmetricEigen } from './small-linalg.js';
+
+/** Gauss–Legendre panels on [lo, hi] with the standard normal density in the weights. */
+function panelRule(lo: number, hi: number, width: number, order: number): { nodes: number[]; weights: number[] } {
+  const gl = gaussLegendre(order);
+  const nodes: number[] = [];
+  const weights: number[] = [];
+  const np = Math.round((hi - lo) / width);
+  for (let p = 0; p < np; p++) {
+    const a = lo + p * width;
+    for (let i = 0; i < order; i++) {
+      const t = a + 0.5 * width * (1 + gl.nodes[i]);
+      nodes.push(t);
+      weights.push(0.5 * width * gl.weights[i] * Math.exp(-0.5 * t * t) / Math.sqrt(2 * Math.PI));
+    }
+  }
+  return { nodes, weights };
+}
 
 export type NNLoss = { name: 'square' } | { name: 'huber'; delta: number } | { name: 'logcosh' };
 
@@ -54,6 +73,12 @@ export interface PhaseOnePoint {
 }
 
 export interface HessianLawOptions {
+  /**
+   * 'auto' (default): tensor quadrature when k + m (+ 1 with noise) <= 3 (Gauss–Legendre panels of width
+   * 1/4 with 4 points on [-9, 9] in 2-D, Gauss–Hermite 32 per axis in 3-D), else Monte Carlo.
+   */
+  method?: 'auto' | 'quadrature' | 'monte-carlo';
+  /** Monte Carlo draws (default 20000). */
   samples?: number;
   key?: Key;
   /** Singular values of M above this count as learned (default 0.1). */
@@ -66,6 +91,9 @@ export interface HessianLaw {
   /** Number of unlearned latent directions. */
   ku: number;
   S: number;
+  /** Weights of the S points (sum 1). */
+  w: Float64Array;
+  method: 'quadrature' | 'monte-carlo';
   /** S x m x m. */
   A: Float64Array;
   /** S x ku. */
@@ -118,8 +146,8 @@ export function hessianLaw(target: MultiIndexTarget, noise: number, activation: 
   const k = target.k;
   const m = checkPoint(point, k);
   if (!Number.isFinite(noise) || noise < 0) throw new NumericsError(routine, `noise must be a finite number >= 0, got ${noise}`);
-  const S = opts.samples ?? 20000;
-  if (!Number.isInteger(S) || S < 100) throw new NumericsError(routine, `samples must be an integer >= 100, got ${S}`);
+  const samples = opts.samples ?? 20000;
+  if (!Number.isInteger(samples) || samples < 100) throw new NumericsError(routine, `samples must be an integer >= 100, got ${samples}`);
   const tol = opts.learnedTol ?? 0.1;
   const wd = opts.weightDecay ?? 0;
   if (!(wd >= 0)) throw new NumericsError(routine, `weightDecay must be >= 0, got ${wd}`);
@@ -140,9 +168,49 @@ export function hessianLaw(target: MultiIndexTarget, noise: number, activation: 
   for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) for (let l = 0; l < m; l++) Qh[i * m + j] += eq.vectors[i * m + l] * Math.sqrt(Math.max(0, eq.values[l])) * eq.vectors[j * m + l];
   const key = opts.key ?? rootKey(0);
   const dim = k + m + 1;
-  const U = new Float64Array(S * dim);
-  const ku0 = foldIn(key, 'hessian-law');
-  fillNormalPortable(ku0[0], ku0[1], U, 0, 0, 1);
+  const used = k + m + (noise > 0 ? 1 : 0);
+  const method = opts.method ?? 'auto';
+  if (!['auto', 'quadrature', 'monte-carlo'].includes(method)) throw new NumericsError(routine, `method must be "auto", "quadrature" or "monte-carlo", got ${JSON.stringify(method)}`);
+  if (method === 'quadrature' && used > 3) throw new NumericsError(routine, `quadrature needs k + m (+ 1 with noise) <= 3, got ${used}; use method "monte-carlo"`);
+  const quadrature = method !== 'monte-carlo' && used <= 3;
+  let U: Float64Array;
+  let W: Float64Array;
+  let S: number;
+  if (quadrature) {
+    const rule = used <= 2 ? panelRule(-9, 9, 0.25, 4) : gaussHermite(32);
+    const n1 = rule.nodes.length;
+    const total = n1 ** used;
+    const us: number[] = [];
+    const ws: number[] = [];
+    const idx = new Array<number>(used).fill(0);
+    for (let c = 0; c < total; c++) {
+      let w = 1;
+      for (let j = 0, r = c; j < used; j++, r = Math.floor(r / n1)) {
+        idx[j] = r % n1;
+        w *= rule.weights[idx[j]];
+      }
+      if (w < 1e-18) continue;
+      for (let j = 0; j < dim; j++) us.push(j < used ? rule.nodes[idx[j]] : 0);
+      ws.push(w);
+    }
+    U = Float64Array.from(us);
+    W = Float64Array.from(ws);
+    const tot = W.reduce((a, b) => a + b, 0);
+    for (let i = 0; i < W.length; i++) W[i] /= tot;
+    S = W.length;
+  } else {
+    S = samples;
+    U = new Float64Array(S * dim);
+    const ku0 = foldIn(key, 'hessian-law');
+    fillNormalPortable(ku0[0], ku0[1], U, 0, 0, 1);
+    W = new Float64Array(S).fill(1 / S);
+  }
+  // random directions for the unboundedness probe
+  const probe = 2000;
+  const P = new Float64Array(probe * dim);
+  const kp = foldIn(key, 'hessian-law-probe');
+  fillNormalPortable(kp[0], kp[1], P, 0, 0, 1);
+  if (noise === 0) for (let i = 0; i < probe; i++) P[i * dim + dim - 1] = 0;
   const sd = Math.sqrt(noise);
   const s2 = secondDerivativeOf(activation);
   const zb = new Float64Array(k);
@@ -183,12 +251,11 @@ export function hessianLaw(target: MultiIndexTarget, noise: number, activation: 
     normA = Math.max(normA, spectralNorm(As, m));
   }
   // unboundedness of lambda_max(-A) along rays (module comment)
-  const probe = Math.min(S, 2000);
   const ray = new Float64Array(dim);
   let sup8 = -Infinity;
   let sup16 = -Infinity;
   for (let s = 0; s < probe; s++) {
-    const u = U.subarray(s * dim, (s + 1) * dim);
+    const u = P.subarray(s * dim, (s + 1) * dim);
     let nrm = 0;
     for (let i = 0; i < dim; i++) nrm += u[i] * u[i];
     nrm = Math.sqrt(nrm);
@@ -202,7 +269,7 @@ export function hessianLaw(target: MultiIndexTarget, noise: number, activation: 
     }
   }
   const unbounded = !(sup16 - sup8 <= 0.05 * (Math.abs(sup8) + 1)) || !Number.isFinite(sup16);
-  return { m, ku, S, A, g, unlearned, learned, supMinusA: sup16, unbounded, normA };
+  return { m, ku, S, A, g, w: W, method: quadrature ? 'quadrature' : 'monte-carlo', unlearned, learned, supMinusA: sup16, unbounded, normA };
 }
 
 function maxEigen(A: Float64Array, m: number): number {
@@ -261,8 +328,8 @@ function qMatrix(A: Float64Array, R: Float64Array, Rh: Float64Array, Rmh: Float6
     for (let i = 0; i < j; i++) L[i * m + j] = 0;
   }
   // S^{-1} column by column
+  const y = work.subarray(4 * m2, 4 * m2 + m);
   for (let c = 0; c < m; c++) {
-    const y = new Float64Array(m);
     for (let i = 0; i < m; i++) {
       let s = i === c ? 1 : 0;
       for (let l = 0; l < i; l++) s -= L[i * m + l] * y[l];
@@ -316,11 +383,11 @@ function pass(law: HessianLaw, R: Float64Array, delta: number, withQQ: boolean):
   const EQ = new Float64Array(m * m);
   const EQQ = withQQ ? new Float64Array(m ** 4) : null;
   const Qs = new Float64Array(m * m);
-  const work = new Float64Array(4 * m * m);
+  const work = new Float64Array(5 * m * m);
   const sq = sqrtPair(R, m);
   if (!sq) return null;
-  const wS = 1 / law.S;
   for (let s = 0; s < law.S; s++) {
+    const wS = law.w[s];
     if (!qMatrix(law.A.subarray(s * m * m, (s + 1) * m * m), R, sq[0], sq[1], delta, m, Qs, work)) return null;
     for (let i = 0; i < m * m; i++) EQ[i] += wS * Qs[i];
     if (EQQ) for (let a = 0; a < m * m; a++) for (let b = 0; b < m * m; b++) EQQ[a * m * m + b] += wS * Qs[a] * Qs[b];
@@ -581,9 +648,10 @@ export interface BulkEdge {
 
 /**
  * The lower bulk edge: the maximum of l along the branch s -> (R(s), l(s)) (branchPoint), bracketed by
- * geometric steps in s from s0 = 1e-6 / (1 + |A|) and refined by golden-section search (relTol in s).
+ * geometric steps (x 1.5) in s from s0 = 0.2 / (max |A| (1 + delta^{-1/2})^2) and refined by golden-section search
+ * (relTol in s; l is quadratic in s at the maximum, so l is accurate to ~relTol^2).
  */
-export function bulkLowerEdge(law: HessianLaw, delta: number, relTol = 1e-9): BulkEdge {
+export function bulkLowerEdge(law: HessianLaw, delta: number, relTol = 1e-7): BulkEdge {
   const lAt = new Map<number, BranchPoint | null>();
   let warm: BranchPoint | undefined;
   const at = (s: number): BranchPoint | null => {
@@ -594,7 +662,8 @@ export function bulkLowerEdge(law: HessianLaw, delta: number, relTol = 1e-9): Bu
     return b;
   };
   const val = (s: number): number => at(s)?.l ?? -Infinity;
-  let s0 = 1e-6 / (1 + law.normA);
+  // far below the spectrum l ~ -1/s; the edge lies above -|A|max (1 + delta^{-1/2})^2, so start a few times lower
+  let s0 = 0.2 / (law.normA * (1 + 1 / Math.sqrt(delta)) ** 2 + 1e-12);
   if (!at(s0)) throw new NumericsError('bulkLowerEdge', `no bulk solution at s = ${s0} (R ~ s I far below the spectrum)`);
   let s1 = s0 * 1.5;
   let s2 = s1 * 1.5;
@@ -629,11 +698,11 @@ function outlierMatrix(law: HessianLaw, R: Float64Array, l: number, delta: numbe
   const K = ku * m;
   const Mx = new Float64Array(K * K);
   const Qs = new Float64Array(m * m);
-  const work = new Float64Array(4 * m * m);
+  const work = new Float64Array(5 * m * m);
   const sq = sqrtPair(R, m);
   if (!sq) return null;
-  const wS = 1 / law.S;
   for (let s = 0; s < law.S; s++) {
+    const wS = law.w[s];
     if (!qMatrix(law.A.subarray(s * m * m, (s + 1) * m * m), R, sq[0], sq[1], delta, m, Qs, work)) return null;
     for (let r1 = 0; r1 < ku; r1++) for (let r2 = 0; r2 < ku; r2++) {
       const gg = wS * law.g[s * ku + r1] * law.g[s * ku + r2];
