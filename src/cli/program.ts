@@ -16,6 +16,7 @@ import { plotCommand } from './commands/plot.js';
 import { sweepCommand } from './commands/sweep.js';
 import { mergeCommand } from './commands/merge.js';
 import { exportCommand } from './commands/export.js';
+import { thresholdCommand } from './commands/threshold.js';
 import { SimulationError } from '../simulate/errors.js';
 import type { GlobalOptions } from './output.js';
 
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
   program.addCommand(sweepCommand(globals));
   program.addCommand(mergeCommand(globals));
   program.addCommand(exportCommand(globals));
+  program.addCommand(thresholdCommand(globals));
   return program;
 }
 
