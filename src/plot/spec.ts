@@ -139,7 +139,6 @@ export function figureSpec(fig: FigurePlot): TopLevelSpec {
       ...(a.domain ? { domain: a.domain } : {}),
       ...(a.log ? {} : { zero: false }),
       ...(a.log ? { nice: false } : {}),
-      ...(!isY ? { padding: 10 } : {}),
       ...(isY && zeroY ? { zero: true } : {}),
     });
     const x = { field: 'x', type: 'quantitative' as const, title: p.x.title, scale: scale(p.x, false) };
@@ -156,8 +155,8 @@ export function figureSpec(fig: FigurePlot): TopLevelSpec {
       { transform: [only('line')], mark: { type: 'line', strokeWidth: 2, clip: true }, encoding: { x, y, color, strokeDash, detail: { field: 'series' }, order: { field: 'x' } } },
       { transform: [only('hrule')], mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { y, color, strokeDash } },
       { transform: [only('vrule')], mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { x, color, strokeDash } },
-      { transform: [only('point', ' && isValid(datum.lo)')], mark: { type: 'rule', strokeWidth: 1.2, clip: true }, encoding: { x, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color } },
-      { transform: [only('point')], mark: { type: 'point', filled: true, size: 55, opacity: 0.95, clip: true }, encoding: { x, y, color, shape } },
+      { transform: [only('point', ' && isValid(datum.lo)')], mark: { type: 'rule', strokeWidth: 1.2 }, encoding: { x, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color } },
+      { transform: [only('point')], mark: { type: 'point', filled: true, size: 55, opacity: 0.95 }, encoding: { x, y, color, shape } },
     );
     return { title: p.title, width, height, data: { values: cleanRows(fig.rows, p) }, layer };
   });

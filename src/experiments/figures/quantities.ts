@@ -17,19 +17,19 @@ export interface QuantityDef {
 export const QUANTITIES: Record<FigureQuantity, QuantityDef> = {
   risk: { title: 'test error (population risk)', compareRow: 'risk', theory: (p) => p.risk, anatomy: false },
   overlapBeta: {
-    title: 'overlap ⟨v₁(W₁), β*⟩² of the top singular vector',
+    title: 'overlap ⟨v₁, β*⟩² (top singular vector)',
     compareRow: 'alignment.W1Beta',
     theory: (p) => (p.anatomy && !p.anatomy.noStep ? p.anatomy.overlapBeta2 : null),
     anatomy: true,
   },
   topW1: {
-    title: 'largest singular value of W₁',
+    title: 'top singular value of W₁',
     compareRow: 'spectrum.largest.W1',
     theory: (p) => (p.anatomy && !p.anatomy.noStep ? p.anatomy.bbp.topSingularValue : null),
     anatomy: true,
   },
   topGradient: {
-    title: 'largest singular value of √N G',
+    title: 'top singular value of √N G',
     compareRow: 'spectrum.largest.gradient',
     theory: (p) => (p.anatomy && !p.anatomy.noStep ? p.anatomy.gradientSpike : null),
     anatomy: true,
