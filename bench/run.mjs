@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // featlearn benchmarks against numpy/scipy.
 //
-//   npm run bench -- linalg [--quick] [--threads T] [--repeats R] [--skip-build]
+//   npm run bench -- linalg [--quick] [--threads T] [--repeats R] [--skip-build] [--out FILE]
 //   npm run bench -- simulate [--quick] [--threads T] [--repeats R] [--skip-build]   (bench/simulate.mjs)
 //   npm run bench -- theory [--quick] [--repeats R] [--skip-build]                   (bench/theory.mjs)
 //   npm run bench -- dynamics [--quick] [--threads T] [--repeats R] [--skip-build]   (bench/dynamics.mjs)
@@ -32,17 +32,21 @@ function fail(msg) {
 }
 
 function parseArgs(argv) {
-  const opts = { suite: undefined, quick: false, threads: undefined, repeats: undefined, skipBuild: false };
+  const opts = { suite: undefined, quick: false, threads: undefined, repeats: undefined, skipBuild: false, out: undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') opts.quick = true;
     else if (a === '--skip-build') opts.skipBuild = true;
+    else if (a === '--out') {
+      opts.out = argv[++i];
+      if (!opts.out) fail('--out: expected a file path');
+    }
     else if (a === '--threads' || a === '--repeats') {
       const v = Number(argv[++i]);
       if (!Number.isInteger(v) || v < 1) fail(`${a}: expected a positive integer, got ${argv[i]}`);
       opts[a.slice(2)] = v;
     } else if (!a.startsWith('-') && opts.suite === undefined) opts.suite = a;
-    else fail(`unknown argument ${a}; usage: npm run bench -- linalg [--quick] [--threads T] [--repeats R] [--skip-build]`);
+    else fail(`unknown argument ${a}; usage: npm run bench -- linalg [--quick] [--threads T] [--repeats R] [--skip-build] [--out FILE]`);
   }
   if (!opts.suite) fail(`which suite? one of: ${SUITES.join(', ')} (e.g. npm run bench -- linalg)`);
   if (!SUITES.includes(opts.suite)) fail(`unknown suite "${opts.suite}"; expected one of: ${SUITES.join(', ')}`);
