@@ -214,7 +214,7 @@ function runInWorkers(sweep: string, todo: SweepPoint[], W: number, threads: num
       });
     };
     for (let i = 0; i < W; i++) start();
-  }).finally(() => undefined);
+  });
 }
 
 function crashRow(p: SweepPoint, sweep: string, e: Error): StoredPoint {
