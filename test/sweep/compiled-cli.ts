@@ -1,6 +1,7 @@
 /**
  * The featlearn CLI compiled from the current sources (for tests that spawn it as a child process, and
- * for the sweep worker threads, which need JavaScript). Compiled once into node_modules/.cache and
+ * for the sweep worker threads, which need JavaScript): dist/ when `npm run build` ran after the last
+ * change under src/ (as in CI), otherwise compiled once into node_modules/.cache and
  * reused while no file under src/ is newer than the build; a lock directory keeps test files that run
  * in parallel from compiling at the same time.
  */
@@ -25,8 +26,11 @@ function newestMtime(dir: string): number {
 
 const sleep = (ms: number): void => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
-/** Path of the compiled src/cli/main.js (compiling when the sources changed). */
+/** Path of the compiled src/cli/main.js: dist/ when built after the last source change, else compiled here. */
 export function compiledCli(): string {
+  const dist = join(root, 'dist', 'src', 'cli', 'main.js');
+  const distWorker = join(root, 'dist', 'src', 'sweep', 'worker.js');
+  if (existsSync(dist) && existsSync(distWorker) && Math.min(statSync(dist).mtimeMs, statSync(distWorker).mtimeMs) >= newestMtime(join(root, 'src'))) return dist;
   const main = join(out, 'src', 'cli', 'main.js');
   for (;;) {
     if (existsSync(marker) && Number(readFileSync(marker, 'utf8')) >= newestMtime(join(root, 'src'))) return main;
