@@ -12,7 +12,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -98,6 +98,7 @@ export async function runDynamicsSuite(ctx) {
   const sizes = dynamicsSizes(quick);
   const dir = mkdtempSync(join(tmpdir(), 'featlearn-bench-dyn-'));
   const rows = [];
+  const loadBefore = loadavg()[0];
   try {
     // (1) GD
     {
@@ -113,7 +114,7 @@ export async function runDynamicsSuite(ctx) {
         const r = runDynamicsFrom(setup, cfg);
         return { time: (performance.now() - t0) / 1000, loss: r.final.trainLoss };
       };
-      fl();
+      runDynamicsFrom(setup, { ...cfg, training: { ...cfg.training, steps: Math.min(10, s.steps) } }); // warm-up
       await np.request({ cmd: 'gd', steps: Math.min(10, s.steps), eta });
       const fr = [];
       const nr = [];
@@ -169,7 +170,8 @@ export async function runDynamicsSuite(ctx) {
     'Tanh network, a = 1/m frozen, no bias, square loss, phase-retrieval target, float64, the SAME data on both sides (drawn by featlearn, loaded by numpy). ' +
       'GD: featlearn `runDynamicsFrom` (fused row-blocked gradient: X streams from memory once per step; per-step overlaps, gradient norm and phase-1/escape bookkeeping; 2 recordings, no Hessian) vs bench/ref/gd.py (numpy: `X @ W.T`, tanh, `G.T @ X`, the same per-step overlaps). ' +
       'Lanczos: the 20 smallest Hessian eigenvalues at the initial point, featlearn `lanczos` (full reorthogonalisation, relative residual 1e-8 of the norm estimate) on its exact fused HVP vs scipy `eigsh(which="SA", tol=1e-8)` on the same HVP in numpy (two gemms per product). ' +
-      `Threads: ${threads} on both sides. Medians of ${repeats} runs after one warm-up per side, alternating.`,
+      `Threads: ${threads} on both sides. Medians of ${repeats} runs after one warm-up per side (GD: a 10-step warm-up), alternating. ` +
+      `Machine load (1-min average) before / after: ${loadBefore.toFixed(1)} / ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores${loadBefore > availableParallelism() ? ' — the machine was shared with other work: absolute times are inflated and the ratios only indicative' : ''}.`,
     '',
     '| case | featlearn (s) | numpy/scipy (s) | ratio | target | met | agreement |',
     '|---|---|---|---|---|---|---|',
