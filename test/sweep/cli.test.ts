@@ -177,7 +177,7 @@ describe('featlearn sweep (child process)', () => {
     expect(none.err).toMatch(/give exactly one of --csv and --json/);
   });
 
-  it('an invalid sweep file is refused naming the key (exit 2), and nothing is run', () => {
+  it('an invalid sweep file is refused naming the key (exit 2); --dry-run counts what is stored; a bad --shard', () => {
     const bad = join(d, 'bad.yaml');
     writeFileSync(bad, 'command: simulate\nbase: { d: 60 }\ngrid:\n  alpha: { start: 1, stop: 2, count: 2.5 }\n');
     const r = run(['sweep', bad, '--out', join(d, 'bad.sqlite')]);
@@ -187,6 +187,9 @@ describe('featlearn sweep (child process)', () => {
     const r2 = run(['sweep', bad, '--out', join(d, 'bad.sqlite')]);
     expect(r2.code).toBe(2);
     expect(r2.err).toMatch(/step: unknown key "eat"/);
+    const dry = run(['--json', 'sweep', sweepFile, '--out', join(d, 'full.sqlite'), '--dry-run', '--shard', '1/4']);
+    expect(dry.code, dry.err).toBe(0);
+    expect(JSON.parse(dry.out)).toMatchObject({ points: TOTAL, inShard: TOTAL / 4, stored: TOTAL / 4, toRun: 0 });
     const r3 = run(['sweep', sweepFile, '--out', join(d, 'x.sqlite'), '--shard', '3/3']);
     expect(r3.code).not.toBe(0);
     expect(r3.err).toMatch(/--shard.*expected i\/K with 0 <= i < K/);
