@@ -7,7 +7,7 @@ set -euo pipefail
 
 host=$(hostname -s)
 say() { echo "slurm-up: $*" >&2; }
-node_state() { sinfo -h -n "$host" -o %t 2>/dev/null | head -n1 || true; }
+node_state() { [ -f "${SLURM_CONF:-/etc/slurm/slurm.conf}" ] && timeout 5 sinfo -h -n "$host" -o %t 2>/dev/null | head -n1 || true; }
 
 if command -v sinfo >/dev/null && [ "$(node_state)" = "idle" ]; then say "node $host is idle already"; exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then say "needs root (apt-get, /etc/munge, /etc/slurm)"; exit 1; fi
@@ -72,7 +72,7 @@ pgrep -x slurmd >/dev/null || slurmd
 # 5. wait for the node
 for i in $(seq 120); do
   s=$(node_state)
-  if [ "$s" = "idle" ]; then say "node $host idle after ~$((i / 2)) s ($cpus CPUs, ${mem} MB)"; exit 0; fi
+  if [ "$s" = "idle" ]; then say "node $host idle after ${SECONDS} s ($cpus CPUs, ${mem} MB)"; exit 0; fi
   case "$s" in down*|drain*|fail*) scontrol update NodeName="$host" State=RESUME >/dev/null 2>&1 || true ;; esac
   sleep 0.5
 done

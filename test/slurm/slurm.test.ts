@@ -16,6 +16,8 @@ import { openStore } from '../../src/store/index.js';
 import { compiledCli } from '../sweep/compiled-cli.js';
 
 function slurmState(): { ok: true } | { ok: false; why: string } {
+  const conf = process.env.SLURM_CONF || '/etc/slurm/slurm.conf';
+  if (!existsSync(conf)) return { ok: false, why: `no Slurm configuration (${conf})` };
   const r = spawnSync('sinfo', ['-h', '-o', '%t'], { encoding: 'utf8', timeout: 5_000 });
   if (r.error) return { ok: false, why: `sinfo not runnable (${r.error.message})` };
   if (r.status !== 0) return { ok: false, why: `sinfo failed: ${r.stderr.trim()}` };
