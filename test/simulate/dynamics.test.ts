@@ -242,6 +242,16 @@ describe('runDynamics', () => {
     expect(Math.abs(flow.final.trainLoss - fine.final.trainLoss)).toBeLessThan(1e-3 * fine.final.trainLoss);
   });
 
+  test('float32 inputs follow the float64 trajectory (inputs rounded to float32: relative error ~1e-6)', () => {
+    const c = { ...base, training: { ...base.training, steps: 20, eta: 0.2 } };
+    const r64 = runDynamics(resolveDynamicsConfig(c));
+    const r32 = runDynamics(resolveDynamicsConfig({ ...c, precision: 'float32' }));
+    r64.trajectory.forEach((p, i) => {
+      expect(Math.abs(r32.trajectory[i].trainLoss - p.trainLoss)).toBeLessThan(1e-4 * p.trainLoss);
+      expect(Math.abs(r32.trajectory[i].cosines[0] - p.cosines[0])).toBeLessThan(1e-4);
+    });
+  });
+
   test('bad input names the key', () => {
     expect(() => resolveDynamicsConfig({ training: { mode: 'sgd' } })).toThrow(/training\.mode: expected one of "gd" \| "flow", got "sgd"/);
     expect(() => resolveDynamicsConfig({ teacher: { kind: 'multi-index', link: 'product', k: 1 } })).toThrow(/teacher\.k: target "product" needs k >= 2, got 1/);
