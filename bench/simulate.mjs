@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 
 const TARGETS = { float64: 0.9, float32: 0.6 };
 const MEMORY_TARGET = 1.5;
@@ -72,6 +73,7 @@ export async function runSimulateSuite(ctx) {
   const { root, quick, threads, numpyEnv, log } = ctx;
   const repeats = ctx.repeats ?? 3;
   const sizes = simulateSizes(quick);
+  const loadBefore = loadavg()[0];
   const rows = [];
   for (const precision of ['float64', 'float32']) {
     const config = benchConfig(sizes, precision);
@@ -113,6 +115,7 @@ export async function runSimulateSuite(ctx) {
     log(` featlearn ${f.toFixed(2)} s, numpy ${n.toFixed(2)} s, ratio ${(f / n).toFixed(2)}; memory featlearn ${mib(flAlloc)} MiB, numpy ${mib(npAlloc)} MiB (essential ${mib(essential)} MiB)\n`);
   }
   const s = sizes;
+  const loadAfter = loadavg()[0];
   return [
     `## simulate: the one-step protocol${quick ? ' (quick smoke run, small sizes)' : ''}`,
     '',
@@ -130,6 +133,8 @@ export async function runSimulateSuite(ctx) {
     '',
     '"essential matrices": W0 and W1 (d x N each), the readout features Phi (n x N) and one float64 N x N Gram matrix, the matrices that must be alive together at the readout. ' +
       `featlearn's own estimate of its peak (src/simulate/memory.ts, stage "${rows[0].estimate.peakStage}"): ${rows.map((r) => `${r.precision} ${mib(r.estimate.peakBytes)} MiB`).join(', ')}.`,
+    '',
+    `System load (1-minute average) ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after the suite on ${cpus().length} logical cores${loadBefore > cpus().length ? ': the machine was oversubscribed by other jobs, so the times are noisy' : ''}.`,
     '',
   ];
 }
