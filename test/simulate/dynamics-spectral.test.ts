@@ -14,8 +14,9 @@
  * b(l) = E[Z (G^2 - 1)/(l - Z)], top eigenvalue psi(l*) = l* (1/delta + E[Z/(l* - Z)]), squared overlap
  * psi'(l*)/(psi'(l*) - phi'(l*)) with phi(l) = l E[Z G^2/(l - Z)], bulk edge psi(lbar), a(lbar) = 1/delta.
  * For c = 3, delta = 4: l* = 15.598397750108525, psi(l*) = 6.238507920590464, overlap^2 = 0.4763327177781399,
- * bulk edge 5.571081296688835, threshold delta_T = 0.8009043992931744. (Part B's theory function for
- * section 4 had not landed when this was written: the formula is evaluated inline in scipy, as stated.)
+ * bulk edge 5.571081296688835, threshold delta_T = 0.8009043992931744. The theory engine's own
+ * section-4 implementation (src/theory/multi-index/spectral.ts, weightLaw + spectralPrediction) is
+ * checked against these scipy numbers too, and the simulation is compared with both.
  *
  * Tolerances: the outlier fluctuates by O(d^{-1/2}) from seed to seed (measured: about 2.3% at d = 2000,
  * seeds 1-5 gave -6.19, -6.07, -6.00, -6.20, -6.34: mean -6.161 +- 0.059 vs -6.2385), the squared overlap likewise. Over 5 seeds the mean
@@ -26,6 +27,8 @@ import { expect, test } from 'vitest';
 import { getBackend } from '../../src/linalg/index.js';
 import { resolveDynamicsConfig } from '../../src/models/dynamics-config.js';
 import { hessianSpectrum, setupDynamics } from '../../src/simulate/dynamics/run.js';
+import { getMultiIndexTarget } from '../../src/models/multi-index-teacher.js';
+import { spectralPrediction, weightLaw } from '../../src/theory/multi-index/spectral.js';
 
 const PSI_STAR = 6.238507920590464;
 const OVERLAP2 = 0.4763327177781399;
@@ -49,6 +52,15 @@ function bottomOutlier(d: number, seed: number): { lam: number; ov: number; iter
   expect(end.ok).toBe(true);
   return { lam: end.eigen[0].value, ov: end.eigen[0].thetaStar, iterations: end.iterations };
 }
+
+test('the theory engine (section 4) gives the scipy numbers for T(y) = 2 min(y, 3), delta = 4', () => {
+  const law = weightLaw(getMultiIndexTarget('phase-retrieval'), 0, (y) => 2 * Math.min(y, 3), { yKinks: [3] });
+  const p = spectralPrediction(law, 4);
+  expect(p.outlier).toBe(true);
+  expect(p.topEigenvalue).toBeCloseTo(PSI_STAR, 6);
+  expect(p.overlap2).toBeCloseTo(OVERLAP2, 5);
+  expect(p.bulkEdge).toBeCloseTo(BULK_EDGE, 6);
+});
 
 test('bottom Hessian outlier at W = 0 (phase retrieval, m = 1, quadratic, Huber c = 3, delta = 4, d = 2000) = spectral formula', () => {
   const runs = [1, 2, 3, 4, 5].map((seed) => bottomOutlier(2000, seed));
