@@ -217,6 +217,8 @@ export async function runFigure(def: CurveFigure, opts: RunFigureOptions = {}): 
   const total = simulatedPointCount(def, mode);
   const lines = plans.flatMap((p) => theoryLines(p, mode, def, opts.backend));
   const points: FigurePoint[] = [];
+  // panels plotting different quantities of the same configs share the simulations
+  const cache = new Map<string, ComparePoint>();
   let done = 0;
   for (const p of plans) {
     const q = QUANTITIES[p.panel.quantity];
@@ -226,7 +228,9 @@ export async function runFigure(def: CurveFigure, opts: RunFigureOptions = {}): 
           const config = withSweepValue({ ...s.config, model }, p.panel.sweep, x);
           let cp: ComparePoint;
           try {
-            cp = await comparePoint(config, { seeds, workers: opts.workers, backend: opts.backend });
+            const key = JSON.stringify(config);
+            cp = cache.get(key) ?? (await comparePoint(config, { seeds, workers: opts.workers, backend: opts.backend }));
+            cache.set(key, cp);
           } catch (e) {
             // a theory solver that throws (the simulation is not run then): a missing point, reported
             points.push({ panel: p.panel.id, series: s.label, model, x, quantity: p.panel.quantity, theory: null, simulation: null, deviation: null, withinTolerance: null, config, warnings: [`point failed: ${(e as Error).message}`] });
