@@ -148,8 +148,12 @@ function runInWorkers(sweep: string, todo: SweepPoint[], W: number, threads: num
   const script = sweepWorkerScript();
   let next = 0;
   let live = 0;
+  const workers = new Set<Worker>();
+  const onAbandon = (): void => {
+    for (const w of workers) void w.terminate();
+  };
+  opts.abandon?.addEventListener('abort', onAbandon, { once: true });
   return new Promise<void>((resolve, reject) => {
-    const workers = new Set<Worker>();
     let settled = false;
     const finish = (e?: Error): void => {
       if (settled) return;
@@ -162,10 +166,6 @@ function runInWorkers(sweep: string, todo: SweepPoint[], W: number, threads: num
         resolve();
       }
     };
-    const onAbandon = (): void => {
-      for (const w of workers) void w.terminate();
-    };
-    opts.abandon?.addEventListener('abort', onAbandon, { once: true });
     const start = (): void => {
       const w = new Worker(script, { env: { ...process.env, FEATLEARN_THREADS: String(threads) } });
       workers.add(w);
@@ -180,7 +180,9 @@ function runInWorkers(sweep: string, todo: SweepPoint[], W: number, threads: num
           void w.terminate();
         }
       };
+      let ready = false;
       w.on('message', (m: FromWorker) => {
+        if (m.type === 'ready') ready = true;
         if (m.type === 'done') {
           running = null;
           try {
@@ -193,6 +195,11 @@ function runInWorkers(sweep: string, todo: SweepPoint[], W: number, threads: num
         feed();
       });
       w.on('error', (e) => {
+        // A worker that cannot even start (e.g. a broken build) fails the sweep instead of being replaced forever.
+        if (!ready) {
+          finish(new Error(`sweep worker failed to start: ${e.message}`));
+          return;
+        }
         // An uncaught error in the worker itself (not in a point, those are caught): the point is a failure.
         if (running && !opts.abandon?.aborted) {
           const p: SweepPoint = running;
@@ -214,7 +221,7 @@ function runInWorkers(sweep: string, todo: SweepPoint[], W: number, threads: num
       });
     };
     for (let i = 0; i < W; i++) start();
-  });
+  }).finally(() => opts.abandon?.removeEventListener('abort', onAbandon));
 }
 
 function crashRow(p: SweepPoint, sweep: string, e: Error): StoredPoint {
