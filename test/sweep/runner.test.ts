@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { ConfigError } from '../../src/config/validate.js';
 import { mergeStores, openStore, type StoredPoint } from '../../src/store/index.js';
 import { expandSweep, parseShard, runSweep, selectShard, shardFromSlurm } from '../../src/sweep/index.js';
+import { resolveExperimentConfig } from '../../src/models/experiment-config.js';
+import { theory } from '../../src/theory/index.js';
 
 const dir = (): string => mkdtempSync(join(tmpdir(), 'featlearn-sweep-'));
 const plan = expandSweep({ name: 'lc', command: 'theory', base: { d: 200, report: { anatomy: false } }, grid: { alpha: '0.5:3:6', 'step.eta': [0.5, 1] }, seeds: 2 });
@@ -39,6 +41,17 @@ describe('runSweep (in this thread)', () => {
     expect(p).toMatchObject({ command: 'theory', sweep: 'lc', index: 3, params: plan.points[3].params, seed: plan.points[3].seed, status: 'ok', reason: null });
     expect(typeof (p.result as { risk: number }).risk).toBe('number');
     s.close();
+  });
+
+  it('a stored point is what the engine gives for the config written out by hand', () => {
+    const s = openStore(full, { readonly: true });
+    // alpha = 0.5 + 2.5 * 3/5 = 2 (the 4th of 6 values from 0.5 to 3), step.eta = 1, seed 1
+    const cfg = resolveExperimentConfig({ d: 200, alpha: 2, step: { eta: 1 }, report: { anatomy: false }, seed: 1 });
+    const stored = s.points().filter((p) => p.params.alpha === 2 && p.params['step.eta'] === 1 && p.seed === 1);
+    s.close();
+    expect(stored).toHaveLength(1);
+    expect(stored[0].config).toEqual(JSON.parse(JSON.stringify(cfg)));
+    expect(stored[0].result).toEqual(JSON.parse(JSON.stringify(theory(cfg))));
   });
 
   it('a stopped run resumes to the uninterrupted store', async () => {
