@@ -5,7 +5,8 @@
  * so a row is either committed whole or absent (a kill -9 mid-write leaves no half row; SQLite's
  * atomic commit). With WAL, synchronous = NORMAL already survives a crash of the process, but a power
  * loss may drop the last commits; FULL fsyncs the WAL at every commit so a committed point survives
- * power loss too. The cost is one fsync per point (milliseconds), small beside any point worth sweeping.
+ * power loss too. The cost is one fsync per point (3.9 ms against 0.4 ms with NORMAL on the development VM),
+ * small beside a simulated point; docs/sweeps.md.
  * busy_timeout lets several processes (shards on a shared disk) write one file, though one file per shard
  * plus `featlearn merge` is the documented way.
  */
