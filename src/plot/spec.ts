@@ -56,7 +56,7 @@ export interface FigurePlot {
   rows: PlotRow[];
   /** Title of the colour legend (default "series"). */
   colorTitle?: string;
-  /** Size of one panel in pixels (default 380 x 270). */
+  /** Size of one panel in pixels (default 380 x 290). */
   width?: number;
   height?: number;
 }
@@ -113,8 +113,10 @@ const only = (mark: PlotMark, extra = ''): { filter: string } => ({ filter: `dat
 export function figureSpec(fig: FigurePlot): TopLevelSpec {
   checkRows(fig);
   const width = fig.width ?? 380;
-  const height = fig.height ?? 270;
-  const colors = seriesColors(fig.rows.map((r) => r.series));
+  const height = fig.height ?? 290;
+  // colours of the series that are drawn (rows a panel cannot show do not enter the legend)
+  const drawn = new Set(fig.panels.flatMap((p) => cleanRows(fig.rows, p).map((d) => d.series as string)));
+  const colors = seriesColors(fig.rows.map((r) => r.series).filter((s) => drawn.has(s)));
   const present = (marks: PlotMark[]): PlotMethod[] => [...new Set(fig.rows.filter((r) => marks.includes(r.mark)).map((r) => r.method))];
   const dashMethods = present(['line', 'hrule', 'vrule']);
   const shapeMethods = present(['point']);

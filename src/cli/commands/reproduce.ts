@@ -6,7 +6,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../../config/validate.js';
-import { FIGURES, getFigure, runFigure, simulatedPointCount, writeFigureFiles } from '../../experiments/figures/index.js';
+import { FIGURES, figurePointCount, getFigure, runFigure, writeFigureFiles } from '../../experiments/figures/index.js';
 import { printJson, printText, progressBar, type GlobalOptions } from '../output.js';
 
 function parsePositiveInt(value: string): number {
@@ -50,7 +50,7 @@ export function reproduceCommand(globals: () => GlobalOptions): Command {
     .action(async (id: string | undefined, flags: ReproduceFlags) => {
       const opts = globals();
       if (flags.list) {
-        if (opts.json) printJson(FIGURES.map((f) => ({ id: f.id, title: f.title, paper: f.paper, reproducible: f.kind === 'curve', ...(f.kind === 'pending' ? { needs: f.needs } : {}) })));
+        if (opts.json) printJson(FIGURES.map((f) => ({ id: f.id, title: f.title, paper: f.paper, reproducible: f.kind !== 'pending', ...(f.kind === 'pending' ? { needs: f.needs } : {}) })));
         else printText(opts, formatFigureList());
         return;
       }
@@ -59,7 +59,7 @@ export function reproduceCommand(globals: () => GlobalOptions): Command {
       if (def.kind === 'pending') throw new ConfigError([`${def.id}: ${def.needs}`], 'featlearn reproduce');
       const mode = flags.quick ? 'quick' : 'full';
       const dir = flags.out ?? `featlearn-figures/${def.id}`;
-      const bar = progressBar(opts, simulatedPointCount(def, mode), def.id);
+      const bar = progressBar(opts, figurePointCount(def, mode), def.id);
       let result;
       try {
         result = await runFigure(def, { mode, seeds: flags.seeds, workers: flags.workers, onProgress: () => bar.tick() });
@@ -75,7 +75,7 @@ export function reproduceCommand(globals: () => GlobalOptions): Command {
           opts,
           [
             `${def.id} (${mode}, d = ${result.d}, ${result.seeds} seeds): ${result.points.length} simulated points in ${result.seconds.toFixed(1)} s`,
-            `agreement: ${a.pass ? 'PASS' : 'FAIL'}; largest deviation ${a.maxAbsDeviation === null ? '—' : `${a.maxAbsDeviation.toFixed(2)} standard errors`}${a.at ? ` (${a.at})` : ''}`,
+            a.applicable === false ? `agreement: not measured (${a.tolerance.reason})` : `agreement: ${a.pass ? 'PASS' : 'FAIL'}; largest deviation ${a.maxAbsDeviation === null ? '—' : `${a.maxAbsDeviation.toFixed(2)} standard errors`}${a.at ? ` (${a.at})` : ''}`,
             ...a.outside.map((o) => `  outside the tolerance: ${o}`),
             `wrote ${written.files.join(', ')}`,
           ].join('\n'),

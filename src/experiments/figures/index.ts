@@ -3,7 +3,9 @@
  * the files of `featlearn reproduce` (output.ts, Node-only).
  */
 export { FIGURES, getFigure } from './registry.js';
-export { runFigure, simulatedPointCount, mergeConfig, theoryGrid, type FigurePoint, type FigureLine, type FigureAgreement, type FigureResult, type RunFigureOptions } from './run.js';
+export { runFigure, figurePointCount } from './runner.js';
+export { runDynamicsFigure, dynamicsPointCount } from './run-dynamics.js';
+export { runCurveFigure, simulatedPointCount, mergeConfig, theoryGrid, type FigurePoint, type FigureLine, type FigureAgreement, type FigureResult, type RunFigureOptions } from './run.js';
 export { figurePlot, figureResultSpec } from './plot.js';
 export { figureCsv, figureReport, writeFigureFiles, type WrittenFiles } from './output.js';
 export { QUANTITIES, type QuantityDef } from './quantities.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { renderFigure } from '../../plot/render.js';
 import { figureResultSpec } from './plot.js';
 import type { FigureResult } from './run.js';
-import type { CurveFigure } from './types.js';
+import type { CurveFigure, DynamicsFigure } from './types.js';
 
 type Cell = string | number | boolean | null | undefined;
 
@@ -46,7 +46,7 @@ export function figureCsv(r: FigureResult): string {
 const fmt = (x: number | null | undefined, digits = 4): string => (x === null || x === undefined ? '—' : Math.abs(x) !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e5) ? x.toExponential(digits - 1) : x.toPrecision(digits));
 
 /** report.md text (module comment). */
-export function figureReport(def: CurveFigure, r: FigureResult): string {
+export function figureReport(def: CurveFigure | DynamicsFigure, r: FigureResult): string {
   const a = r.agreement;
   const out = [
     `# ${r.id}: ${r.title}`,
@@ -59,15 +59,20 @@ export function figureReport(def: CurveFigure, r: FigureResult): string {
     '',
     `- mode: ${r.mode} (d = ${r.d}, ${r.seeds} seeds per simulated point, ${r.points.length} simulated points)`,
     `- command: \`featlearn reproduce ${r.id}${r.mode === 'quick' ? ' --quick' : ''}${r.seeds !== def[r.mode].seeds ? ` --seeds ${r.seeds}` : ''}\``,
-    ...def.panels.map((p) => `- panel "${p.title}": ${p.quantity} against ${p.sweep}; series ${p.series.map((s) => `"${s.label}"`).join(', ')}; simulated models ${(def[r.mode].models ?? p.models).filter((m) => p.models.includes(m)).join(', ')}; references ${p.references.join(', ') || 'none'}`),
+    ...def.panels.map((p) =>
+      'models' in p
+        ? `- panel "${p.title}": ${p.quantity} against ${p.sweep}; series ${p.series.map((s) => `"${s.label}"`).join(', ')}; simulated models ${(def[r.mode].models ?? p.models).filter((m) => p.models.includes(m)).join(', ')}; references ${p.references.join(', ') || 'none'}`
+        : `- panel "${p.title}": ${p.quantity} of gradient descent against ${p.sweep}; series ${p.series.map((s) => `"${s.label}"`).join(', ')}; thresholds ${p.thresholds.join(', ')}`,
+    ),
     `- featlearn ${r.provenance.featlearn}${r.provenance.gitCommit ? ` (git ${r.provenance.gitCommit.slice(0, 10)})` : ''}, backend ${r.provenance.backend}, ${r.provenance.threads} BLAS threads`,
     `- seconds spent: ${r.seconds.toFixed(1)}`,
     '',
     '## Agreement of theory and simulation',
     '',
+    ...(a.applicable === false ? [`- not measured: ${a.tolerance.reason}`] : []),
     `- largest deviation: ${a.maxAbsDeviation === null ? '— (no standard errors)' : `${a.maxAbsDeviation.toFixed(2)} standard errors`}${a.at ? ` (${a.at})` : ''}`,
-    `- tolerance: |theory − mean| ≤ ${a.tolerance.sems} sem + ${(100 * a.tolerance.relative).toFixed(0)}% of the theory; ${a.tolerance.reason}`,
-    `- result: ${a.pass ? 'PASS, every simulated point within the tolerance' : `FAIL, ${a.outside.length} point(s) outside, ${a.missing.length} missing`}`,
+    a.applicable === false ? '' : `- tolerance: |theory − mean| ≤ ${a.tolerance.sems} sem + ${(100 * a.tolerance.relative).toFixed(0)}% of the theory; ${a.tolerance.reason}`,
+    a.applicable === false ? '' : `- result: ${a.pass ? 'PASS, every simulated point within the tolerance' : `FAIL, ${a.outside.length} point(s) outside, ${a.missing.length} missing`}`,
     ...a.outside.map((o) => `  - outside: ${o}`),
     ...a.missing.map((o) => `  - missing: ${o}`),
     '',
@@ -88,7 +93,7 @@ export interface WrittenFiles {
 }
 
 /** Writes the five files of a figure result into `dir` (created when missing). */
-export async function writeFigureFiles(def: CurveFigure, r: FigureResult, dir: string): Promise<WrittenFiles> {
+export async function writeFigureFiles(def: CurveFigure | DynamicsFigure, r: FigureResult, dir: string): Promise<WrittenFiles> {
   mkdirSync(dir, { recursive: true });
   const { svg, png } = await renderFigure(figureResultSpec(def, r));
   const files: [string, string | Buffer][] = [

@@ -9,7 +9,7 @@
  */
 import { ConfigError } from '../../config/validate.js';
 import type { ExperimentConfigInput } from '../../models/experiment-config.js';
-import type { CurveFigure, FigureDefinition, PendingFigure } from './types.js';
+import type { CurveFigure, DynamicsFigure, FigureDefinition, PendingFigure } from './types.js';
 
 const BA = 'Ba, Erdogdu, Suzuki, Wang, Wu, Yang, NeurIPS 2022 (arXiv 2205.01445)';
 const CUI = 'Cui, Pesce, Dandi, Krzakala, Lu, Zdeborová, Loureiro, ICML 2024 (arXiv 2402.04980)';
@@ -213,6 +213,32 @@ const baLargeStep: CurveFigure = {
   },
 };
 
+const mwOverlap: DynamicsFigure = {
+  kind: 'dynamics',
+  id: 'mw2026-overlap',
+  title: 'Final overlap against δ for phase retrieval',
+  paper: MW,
+  caption:
+    'Squared overlap of the learned weights with Θ* (largest principal cosine²) after gradient descent on phase retrieval y = (Θ*ᵀx)², against δ = n/d, for networks of m ∈ {1, 2, 4} quadratic neurons, with the algorithmic threshold δ_alg (below it no efficient algorithm has a non-trivial overlap; Mondelli & Montanari 2018) and δ_NN where our reconstruction of Montanari & Wang finds one. Gradient descent recovers Θ* only well above δ_alg and the δ where it starts to succeed moves down as the width m grows: the gap between δ_alg and the network threshold δ_NN that Montanari & Wang 2026 describe.',
+  colorTitle: 'width m',
+  panels: [
+    {
+      id: 'overlap',
+      title: 'phase retrieval, quadratic activation',
+      base: { student: { activation: 'quadratic' }, teacher: { link: 'phase-retrieval' }, training: { eta: 0.05, steps: 1000 }, hessian: { at: 'none' } },
+      sweep: 'delta',
+      xRange: [0, 12],
+      xTitle: 'δ = n/d',
+      quantity: 'finalTopCosine2',
+      yTitle: 'final overlap cos²(W, Θ*)',
+      series: [1, 2, 4].map((m) => ({ label: `m = ${m}`, config: { width: m } })),
+      thresholds: ['deltaAlg', 'deltaNN'],
+    },
+  ],
+  quick: { d: 100, seeds: 2, x: [2, 4, 8] },
+  full: { d: 300, seeds: 4, x: [1, 2, 3, 4, 5, 6, 8, 10, 12] },
+};
+
 function pending(id: string, title: string, caption: string): PendingFigure {
   return {
     kind: 'pending',
@@ -231,7 +257,7 @@ export const FIGURES: readonly FigureDefinition[] = [
   cuiLearningCurve,
   cuiEtaSweep,
   cuiAlpha0,
-  pending('mw2026-overlap', 'Final overlap against δ for phase retrieval', 'Final overlap |Θ*ᵀw|² against δ = n/d for small networks (m ∈ {1, 2, 4}), with δ_alg and δ_NN.'),
+  mwOverlap,
   pending('mw2026-hessian', 'Hessian spectrum at the end of phase 1', 'Hessian eigenvalues below and above δ_NN with the predicted bulk edge and outlier.'),
   pending('mw2026-grokking', 'Plateau before learning', 'Train and test loss against time slightly above δ_NN: the plateau grows as δ decreases to δ_NN.'),
   pending('mw2026-dependence', 'δ_NN against width and activation', 'δ_NN against the width m and the activation, beside δ_alg.'),

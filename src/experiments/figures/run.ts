@@ -8,6 +8,7 @@
  * Cost: that of the simulations (seeds x simulated points); the theory is negligible.
  */
 import type { LinalgBackend } from '../../linalg/backend.js';
+import type { DynamicsConfig } from '../../models/dynamics-config.js';
 import { resolveExperimentConfig, type ExperimentConfig, type ExperimentConfigInput } from '../../models/experiment-config.js';
 import { provenance, type Provenance } from '../../provenance/record.js';
 import { floors, theory, theoryCurve, withSweepValue, type TheoryOptions, type TheoryPoint } from '../../theory/index.js';
@@ -19,7 +20,8 @@ import type { CurveFigure, CurvePanel, FigureMode, SimulatedModel, Tolerance } f
 export interface FigurePoint {
   panel: string;
   series: string;
-  model: SimulatedModel;
+  /** The simulated model ("gd": gradient descent of a dynamics figure). */
+  model: SimulatedModel | 'gd';
   /** The swept key's value. */
   x: number;
   quantity: string;
@@ -29,15 +31,16 @@ export interface FigurePoint {
   deviation: number | null;
   /** Whether the figure's tolerance holds (null when a side is missing). */
   withinTolerance: boolean | null;
-  config: ExperimentConfig;
+  config: ExperimentConfig | DynamicsConfig;
   warnings: string[];
 }
 
-/** A theory or reference line; `x` null marks a horizontal line at points[0].y. */
+/** A theory, threshold or reference line; `x` null marks a horizontal line at points[0].y. */
 export interface FigureLine {
   panel: string;
   series: string;
-  method: 'theory' | 'randomFeatures' | 'linearFloor' | 'nullRisk';
+  method: 'theory' | 'randomFeatures' | 'linearFloor' | 'nullRisk' | 'threshold';
+  /** true: a horizontal line at points[0].y; a threshold is a vertical line at points[0].x. */
   horizontal: boolean;
   points: { x: number | null; y: number | null }[];
   /** Theory failures along the line (x and reason). */
@@ -54,6 +57,8 @@ export interface FigureAgreement {
   /** Points with a missing side (theory failed, no simulation value). */
   missing: string[];
   pass: boolean;
+  /** false when the figure has no theory for its simulated quantity (a dynamics figure). */
+  applicable?: boolean;
 }
 
 export interface FigureResult {
@@ -208,7 +213,7 @@ function describe(p: FigurePoint): string {
 }
 
 /** Runs a curve figure (module comment). */
-export async function runFigure(def: CurveFigure, opts: RunFigureOptions = {}): Promise<FigureResult> {
+export async function runCurveFigure(def: CurveFigure, opts: RunFigureOptions = {}): Promise<FigureResult> {
   const mode = opts.mode ?? 'full';
   const t0 = performance.now();
   const plans = plan(def, mode);

@@ -91,4 +91,39 @@ export interface PendingFigure {
   needs: string;
 }
 
-export type FigureDefinition = CurveFigure | PendingFigure;
+/**
+ * A gradient-descent figure (multi-index.md section 6): an outcome of `runDynamicsSeeds`
+ * (src/simulate/dynamics) against a swept dynamics key, one series per config variant, with the
+ * thresholds of `thresholds()` (src/theory/multi-index) as vertical lines. There is no theory curve for
+ * the plotted outcome, so the agreement is not measured in standard errors; the report says so.
+ */
+export interface DynamicsPanel {
+  id: string;
+  title: string;
+  /** Dynamics config (d comes from the mode). */
+  base: Record<string, unknown>;
+  /** Swept top-level key of the dynamics config (e.g. "delta"). */
+  sweep: 'delta';
+  xRange: [number, number];
+  xTitle: string;
+  /** Outcome plotted: the squared largest principal cosine between span(W) and span(Theta*). */
+  quantity: 'finalTopCosine2';
+  yTitle: string;
+  series: { label: string; config: Record<string, unknown> }[];
+  /** Vertical lines from thresholds(): delta_alg (cheap); delta_NN is computed only when listed. */
+  thresholds: ('deltaAlg' | 'deltaNN')[];
+}
+
+export interface DynamicsFigure {
+  kind: 'dynamics';
+  id: string;
+  title: string;
+  paper: string;
+  caption: string;
+  colorTitle: string;
+  panels: DynamicsPanel[];
+  quick: ModeSettings;
+  full: ModeSettings;
+}
+
+export type FigureDefinition = CurveFigure | DynamicsFigure | PendingFigure;
