@@ -12,7 +12,9 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/program.js';
-import { FIGURES, getFigure, mergeConfig, simulatedPointCount, theoryGrid, type FigureResult } from '../../src/experiments/figures/index.js';
+import { FIGURES, getFigure, mergeConfig, runFigure, simulatedPointCount, theoryGrid, type FigureResult } from '../../src/experiments/figures/index.js';
+import type { DynamicsFigure } from '../../src/experiments/figures/types.js';
+import { resolveDynamicsConfig } from '../../src/models/dynamics-config.js';
 import { resolveExperimentConfig } from '../../src/models/experiment-config.js';
 import { checkSvg, unescapeXml } from '../plot/svg.js';
 import { darkFraction, decodePng } from '../plot/png.js';
@@ -85,6 +87,31 @@ describe('figure registry', () => {
     expect(lines).toHaveLength(FIGURES.length);
     for (const id of SPEC_IDS) expect(lines.some((l) => l.startsWith(`${id} `))).toBe(true);
   });
+});
+
+describe('dynamics figures (mw2026-*)', () => {
+  it('every registered dynamics figure resolves at both modes', () => {
+    for (const f of FIGURES) {
+      if (f.kind !== 'dynamics') continue;
+      for (const mode of ['quick', 'full'] as const) {
+        for (const p of f.panels) for (const s of p.series) for (const x of f[mode].x) expect(() => resolveDynamicsConfig({ ...(mergeConfig(p.base, s.config) as object), d: f[mode].d, [p.sweep]: x })).not.toThrow();
+      }
+    }
+  });
+
+  it('runs through the one runner: delta_alg = 1/2 for phase retrieval, no overlap below it, recovery far above it', async () => {
+    // a small copy of mw2026-overlap (m = 1, d = 40): delta_alg = 1/2 for noiseless phase retrieval
+    // (Mondelli & Montanari 2018, Theorem 1), so at delta = 0.3 no estimator has a non-trivial overlap;
+    // at delta = 12 gradient descent recovers Theta* (docs/dynamics.md, test/simulate/dynamics-cli.test.ts).
+    const reg = getFigure('mw2026-overlap') as DynamicsFigure;
+    const tiny: DynamicsFigure = { ...reg, panels: [{ ...reg.panels[0], series: [reg.panels[0].series[0]], thresholds: ['deltaAlg'] }], quick: { d: 40, seeds: 2, x: [0.3, 12] } };
+    const r = await runFigure(tiny, { mode: 'quick' });
+    expect(r.lines.find((l) => l.series === 'δ_alg')!.points[0].x).toBeCloseTo(0.5, 3);
+    const at = (x: number) => r.points.find((p) => p.x === x)!.simulation!.mean;
+    expect(at(12)).toBeGreaterThan(0.95);
+    expect(at(0.3)).toBeLessThan(0.5);
+    expect(r.agreement.applicable).toBe(false);
+  }, 120_000);
 });
 
 describe('runner helpers', () => {
