@@ -6,19 +6,41 @@ import { Command, InvalidArgumentError } from 'commander';
 import { getBackend, LinalgError } from '../linalg/index.js';
 import { ConfigError } from '../config/validate.js';
 import { featlearnVersion } from '../provenance/version.js';
-import { doctorCommand } from './commands/doctor.js';
-import { simulateCommand } from './commands/simulate.js';
-import { theoryCommand } from './commands/theory.js';
-import { compareCommand } from './commands/compare.js';
-import { dynamicsCommand } from './commands/dynamics.js';
-import { reproduceCommand } from './commands/reproduce.js';
-import { plotCommand } from './commands/plot.js';
-import { sweepCommand } from './commands/sweep.js';
-import { mergeCommand } from './commands/merge.js';
-import { exportCommand } from './commands/export.js';
-import { thresholdCommand } from './commands/threshold.js';
 import { SimulationError } from '../simulate/errors.js';
 import type { GlobalOptions } from './output.js';
+
+type CommandFactory = (globals: () => GlobalOptions) => Command;
+
+/**
+ * Commands are loaded lazily: a run imports only the engine of the command it runs (importing every
+ * engine and the plotting stack costs seconds on each start). `--help` and unknown words load them all.
+ */
+const COMMANDS: Record<string, () => Promise<CommandFactory>> = {
+  doctor: async () => (await import('./commands/doctor.js')).doctorCommand,
+  simulate: async () => (await import('./commands/simulate.js')).simulateCommand,
+  theory: async () => (await import('./commands/theory.js')).theoryCommand,
+  compare: async () => (await import('./commands/compare.js')).compareCommand,
+  dynamics: async () => (await import('./commands/dynamics.js')).dynamicsCommand,
+  threshold: async () => (await import('./commands/threshold.js')).thresholdCommand,
+  reproduce: async () => (await import('./commands/reproduce.js')).reproduceCommand,
+  plot: async () => (await import('./commands/plot.js')).plotCommand,
+  sweep: async () => (await import('./commands/sweep.js')).sweepCommand,
+  merge: async () => (await import('./commands/merge.js')).mergeCommand,
+  export: async () => (await import('./commands/export.js')).exportCommand,
+};
+
+/** The subcommand named in argv (node, script, ...args), skipping global options and their values. */
+export function commandNameIn(argv: readonly string[]): string | undefined {
+  for (let i = 2; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--threads') {
+      i++;
+      continue;
+    }
+    if (!a.startsWith('-')) return a;
+  }
+  return undefined;
+}
 
 function parseThreads(value: string): number {
   const n = Number(value);
@@ -26,7 +48,8 @@ function parseThreads(value: string): number {
   return n;
 }
 
-export function buildProgram(): Command {
+/** The program; with argv, only the command it names is loaded (all of them otherwise). */
+export async function buildProgram(argv?: readonly string[]): Promise<Command> {
   const program = new Command('featlearn')
     .description('simulate and predict feature learning in two-layer neural networks in high dimension')
     .version(featlearnVersion(), '-V, --version')
@@ -39,23 +62,15 @@ export function buildProgram(): Command {
       if (threads !== undefined) getBackend().setThreads(threads);
     });
   const globals = (): GlobalOptions => program.opts<GlobalOptions>();
-  program.addCommand(doctorCommand(globals));
-  program.addCommand(simulateCommand(globals));
-  program.addCommand(theoryCommand(globals));
-  program.addCommand(compareCommand(globals));
-  program.addCommand(dynamicsCommand(globals));
-  program.addCommand(reproduceCommand(globals));
-  program.addCommand(plotCommand(globals));
-  program.addCommand(sweepCommand(globals));
-  program.addCommand(mergeCommand(globals));
-  program.addCommand(exportCommand(globals));
-  program.addCommand(thresholdCommand(globals));
+  const wanted = argv ? commandNameIn(argv) : undefined;
+  const names = wanted !== undefined && wanted in COMMANDS ? [wanted] : Object.keys(COMMANDS);
+  for (const name of names) program.addCommand((await COMMANDS[name]())(globals));
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(argv)).parseAsync(argv);
     return 0;
   } catch (e) {
     if (e instanceof ConfigError || e instanceof LinalgError || e instanceof SimulationError) {

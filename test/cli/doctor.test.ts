@@ -27,7 +27,7 @@ describe('featlearn doctor', () => {
     const write = process.stdout.write.bind(process.stdout);
     process.stdout.write = ((s: string) => (chunks.push(String(s)), true)) as typeof process.stdout.write;
     try {
-      await buildProgram().parseAsync(['node', 'featlearn', '--json', '--threads', '1', 'doctor']);
+      await (await buildProgram()).parseAsync(['node', 'featlearn', '--json', '--threads', '1', 'doctor']);
     } finally {
       process.stdout.write = write;
     }
@@ -37,7 +37,25 @@ describe('featlearn doctor', () => {
   });
 
   it('rejects a bad --threads value with a message naming it', async () => {
-    const program = buildProgram().exitOverride().configureOutput({ writeErr: () => undefined });
+    const program = (await buildProgram()).exitOverride().configureOutput({ writeErr: () => undefined });
     await expect(program.parseAsync(['node', 'featlearn', '--threads', '0', 'doctor'])).rejects.toThrow(/--threads.*expected an integer from 1 to 1024, got "0"/);
+  });
+});
+
+describe('lazy command loading', () => {
+  it('finds the subcommand after global options', async () => {
+    const { commandNameIn } = await import('../../src/cli/program.js');
+    expect(commandNameIn(['node', 'featlearn', '--json', '--threads', '2', 'theory', '--set', 'd=3'])).toBe('theory');
+    expect(commandNameIn(['node', 'featlearn', '--threads=2', '-q', 'doctor'])).toBe('doctor');
+    expect(commandNameIn(['node', 'featlearn', '--help'])).toBeUndefined();
+  });
+
+  it('loads only the named command, and every command otherwise', async () => {
+    const one = await buildProgram(['node', 'featlearn', '--json', 'doctor']);
+    expect(one.commands.map((c) => c.name())).toEqual(['doctor']);
+    const all = await buildProgram();
+    expect(all.commands.map((c) => c.name()).sort()).toEqual(
+      ['compare', 'doctor', 'dynamics', 'export', 'merge', 'plot', 'reproduce', 'simulate', 'sweep', 'theory', 'threshold'],
+    );
   });
 });

@@ -9,7 +9,7 @@ async function run(args: string[]): Promise<string> {
   const write = process.stdout.write.bind(process.stdout);
   process.stdout.write = ((s: string) => (chunks.push(String(s)), true)) as typeof process.stdout.write;
   try {
-    await buildProgram().parseAsync(['node', 'featlearn', ...args]);
+    await (await buildProgram()).parseAsync(['node', 'featlearn', ...args]);
   } finally {
     process.stdout.write = write;
   }
@@ -50,7 +50,7 @@ describe('featlearn threshold', () => {
 
   it('bad input: unknown link, bad preprocessing, bad phase-1 file, bad --samples', async () => {
     const fails = async (args: string[], pattern: RegExp): Promise<void> => {
-      await expect(buildProgram().exitOverride().configureOutput({ writeErr: () => undefined }).parseAsync(['node', 'featlearn', 'threshold', ...args])).rejects.toThrow(pattern);
+      await expect((await buildProgram()).exitOverride().configureOutput({ writeErr: () => undefined }).parseAsync(['node', 'featlearn', 'threshold', ...args])).rejects.toThrow(pattern);
     };
     await fails(['--set', 'teacher.link=nope'], /teacher\.link/);
     await fails(['--preprocessing', 'trim:3', '--no-nn'], /--preprocessing: expected one of identity/);

@@ -28,7 +28,7 @@ describe('compare', () => {
     const write = process.stdout.write.bind(process.stdout);
     process.stdout.write = ((s: string) => (chunks.push(String(s)), true)) as typeof process.stdout.write;
     try {
-      await buildProgram().parseAsync(['node', 'featlearn', '--json', 'compare', '--set', 'd=100', '--set', 'step.eta=0', '--seeds', '2', '--workers', '0']);
+      await (await buildProgram()).parseAsync(['node', 'featlearn', '--json', 'compare', '--set', 'd=100', '--set', 'step.eta=0', '--seeds', '2', '--workers', '0']);
     } finally {
       process.stdout.write = write;
     }

@@ -94,13 +94,13 @@ describe('featlearn simulate', () => {
     }
 
     it('rejects a bad --seeds / --workers value naming it', async () => {
-      const program = () => {
-        const p = buildProgram();
+      const program = async () => {
+        const p = await buildProgram();
         p.commands.find((c) => c.name() === 'simulate')!.exitOverride().configureOutput({ writeErr: () => undefined });
         return p;
       };
-      await expect(program().parseAsync(['node', 'featlearn', 'simulate', '--seeds', '0'])).rejects.toThrow(/--seeds.*expected a positive integer, got "0"/);
-      await expect(program().parseAsync(['node', 'featlearn', 'simulate', '--workers', 'many'])).rejects.toThrow(/--workers.*expected "auto" or an integer/);
+      await expect((await program()).parseAsync(['node', 'featlearn', 'simulate', '--seeds', '0'])).rejects.toThrow(/--seeds.*expected a positive integer, got "0"/);
+      await expect((await program()).parseAsync(['node', 'featlearn', 'simulate', '--workers', 'many'])).rejects.toThrow(/--workers.*expected "auto" or an integer/);
     });
   });
 });

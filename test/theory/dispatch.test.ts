@@ -99,7 +99,7 @@ describe('featlearn theory CLI', () => {
     const write = process.stdout.write.bind(process.stdout);
     process.stdout.write = ((s: string) => (chunks.push(String(s)), true)) as typeof process.stdout.write;
     try {
-      await buildProgram().parseAsync(['node', 'featlearn', '--json', 'theory', ...args]);
+      await (await buildProgram()).parseAsync(['node', 'featlearn', '--json', 'theory', ...args]);
     } finally {
       process.stdout.write = write;
     }
