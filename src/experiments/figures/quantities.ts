@@ -17,7 +17,7 @@ export interface QuantityDef {
 export const QUANTITIES: Record<FigureQuantity, QuantityDef> = {
   risk: { title: 'test error (population risk)', compareRow: 'risk', theory: (p) => p.risk, anatomy: false },
   overlapBeta: {
-    title: 'overlap ⟨v₁, β*⟩² (top singular vector)',
+    title: 'overlap ⟨v₁, β*⟩² of W₁',
     compareRow: 'alignment.W1Beta',
     theory: (p) => (p.anatomy && !p.anatomy.noStep ? p.anatomy.overlapBeta2 : null),
     anatomy: true,
