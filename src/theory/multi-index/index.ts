@@ -78,6 +78,7 @@ export interface ThresholdsReport {
   deltaAlgError: number;
   trivialDirections: number[][];
   deltaAlgDetail: DeltaAlgResult;
+  /** One entry per preprocessing T. */
   spectral: SpectralReport[];
   deltaNN: number | null;
   deltaNNDetail: (DeltaNNResult & { phase1: PhaseOnePoint; phase1Source: string; lawMethod: string; points: number }) | null;
@@ -133,7 +134,9 @@ export function thresholds(config: DynamicsConfig, opts: ThresholdsOptions = {})
     if (!law.unbounded && law.ku > 0) atDelta = bottomPrediction(law, config.delta);
     if (law.method === 'monte-carlo') warnings.push(`delta_NN from a sample average over ${law.S} draws: the threshold depends on the tail of the law of A near its extreme; compare several seeds`);
   }
-  const converged = (da.deltaAlg !== null || da.topEigenvalue >= 0) && (nn === null || nn.ok || nn.reason !== 'outlier-everywhere');
+  // legitimate outcomes (no information, unbounded weights, nothing unlearned, no outlier up to 2^12) count as
+  // converged; an outlier already at the smallest delta means the bracket failed
+  const converged = nn === null || nn.ok || nn.reason !== 'outlier-everywhere';
   return {
     deltaAlg: da.deltaAlg,
     deltaAlgError: da.deltaAlgError,
