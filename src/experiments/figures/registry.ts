@@ -246,7 +246,7 @@ function pending(id: string, title: string, caption: string): PendingFigure {
     title,
     paper: MW,
     caption,
-    needs: `needs issue 5 (multi-index dynamics and thresholds): figure "${id}" is registered but not yet reproducible; use \`featlearn dynamics\` and \`featlearn threshold\` directly meanwhile`,
+    needs: `needs issue 5's delta_NN at the plotted settings: figure "${id}" is registered but not yet reproducible (thresholds() finds no delta_NN for the square loss and takes minutes per value with the Huber loss on this machine); use \`featlearn dynamics\` and \`featlearn threshold\` directly meanwhile`,
   };
 }
 
