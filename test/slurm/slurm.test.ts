@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/native/load.js';
 import { openStore } from '../../src/store/index.js';
@@ -43,7 +43,9 @@ describe.skipIf(!state.ok && !required)('sweep under sbatch --array (real Slurm)
     if (!state.ok) throw new Error(`FEATLEARN_SLURM=1 but Slurm is not available: ${state.why}; run scripts/slurm-up.sh as root`);
     const cli = compiledCli();
     // the job runs on this machine's file system; a directory under the package is visible to it
-    const dir = mkdtempSync(join(packageRoot(), 'node_modules', '.cache', 'featlearn-slurm-'));
+    const cache = join(packageRoot(), 'node_modules', '.cache');
+    mkdirSync(cache, { recursive: true }); // absent in a fresh clone
+    const dir = mkdtempSync(join(cache, 'featlearn-slurm-'));
     const sweep = join(dir, 'sweep.yaml');
     writeFileSync(
       sweep,
