@@ -22,6 +22,9 @@ export function chooseBackend(): BackendChoice {
     cachedChoice = { name: 'portable', reason: 'forced by FEATLEARN_BACKEND=portable' };
   } else if (load.ok) {
     cachedChoice = { name: 'native', addon: load.addon, reason: forced === 'native' ? 'forced by FEATLEARN_BACKEND=native' : 'native addon loaded' };
+    // The addon's kernels (random fills, elementwise) and BLAS share one thread count: apply
+    // FEATLEARN_THREADS as soon as the addon is chosen, whichever module uses it first.
+    (load.addon.setThreads as (n: number) => void)(defaultThreads());
   } else if (forced === 'native') {
     throw new Error(`FEATLEARN_BACKEND=native but the native addon is unavailable: ${load.reason}`);
   } else {
