@@ -4,7 +4,7 @@
 // succeeds and featlearn uses its portable TypeScript backend. `--strict` makes a failure fatal.
 // FEATLEARN_SKIP_NATIVE=1 skips the build altogether.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,6 +23,13 @@ if (process.env.FEATLEARN_SKIP_NATIVE === '1' && !strict) {
 if (!existsSync(join(nativeDir, 'binding.gyp'))) {
   warn('native/binding.gyp missing');
   process.exit(strict ? 1 : 0);
+}
+// Up to date (e.g. `npx featlearn` re-running the lifecycle scripts): nothing to do.
+const addon = join(nativeDir, 'build', 'Release', 'featlearn_native.node');
+const newestSource = Math.max(statSync(join(nativeDir, 'binding.gyp')).mtimeMs, ...readdirSync(join(nativeDir, 'src')).map((f) => statSync(join(nativeDir, 'src', f)).mtimeMs));
+if (!process.argv.includes('--force') && existsSync(addon) && statSync(addon).mtimeMs >= newestSource) {
+  process.stdout.write('featlearn: native addon up to date\n');
+  process.exit(0);
 }
 const pkgConfig = spawnSync('pkg-config', ['--exists', 'openblas'], { stdio: 'ignore' });
 if (process.platform !== 'darwin' && pkgConfig.status !== 0) {
