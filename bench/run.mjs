@@ -6,12 +6,13 @@
 //   npm run bench -- theory [--quick] [--repeats R] [--skip-build]                   (bench/theory.mjs)
 //   npm run bench -- dynamics [--quick] [--threads T] [--repeats R] [--skip-build]   (bench/dynamics.mjs)
 //
-// Runs, case by case and side by side, featlearn's native backend (in this process, from the compiled
-// dist/src) and the numpy/scipy reference bench/ref/linalg.py (a python3 child per case), with the same
+// linalg: runs, case by case and side by side, featlearn's native backend (in this process, from the compiled
+// dist/src) and the numpy/scipy reference bench/ref/linalg.py (one python3 child serving JSON lines), with the same
 // thread count T (--threads, else FEATLEARN_THREADS, else the number of cores): featlearn via setThreads(T),
 // numpy via OPENBLAS_NUM_THREADS=T (and OMP_NUM_THREADS) in the child's environment. OPENBLAS_CORETYPE and
 // OPENBLAS_L2_SIZE, if set, are removed from the child's environment only (they would mis-tune numpy's
-// newer OpenBLAS). Each side does a warm-up call, then R timed repeats; the table reports medians.
+// newer OpenBLAS). Each side does a warm-up call, then R timed repeats alternating featlearn and numpy with a
+// pause between them (idle OpenBLAS threads spin for ~0.1 s); the table reports medians.
 // The full run writes its suite's section of bench/RESULTS.md (other suites' sections are kept); --quick
 // (small sizes, a smoke test) writes bench/out/<suite>-quick.md.
 // The script runs `npm run build` first (so dist/ is never stale); --skip-build skips it but refuses to run
@@ -258,6 +259,7 @@ function writeSection(path, suite, lines) {
 }
 
 function outputPath(opts) {
+  if (opts.out) return join(process.cwd(), opts.out);
   return opts.quick ? join(root, 'bench', 'out', `${opts.suite}-quick.md`) : join(root, 'bench', 'RESULTS.md');
 }
 
