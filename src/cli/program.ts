@@ -63,7 +63,8 @@ export async function buildProgram(argv?: readonly string[]): Promise<Command> {
     });
   const globals = (): GlobalOptions => program.opts<GlobalOptions>();
   const wanted = argv ? commandNameIn(argv) : undefined;
-  const names = wanted !== undefined && wanted in COMMANDS ? [wanted] : Object.keys(COMMANDS);
+  const versionOnly = wanted === undefined && argv !== undefined && argv.some((a) => a === '-V' || a === '--version');
+  const names = versionOnly ? [] : wanted !== undefined && wanted in COMMANDS ? [wanted] : Object.keys(COMMANDS);
   for (const name of names) program.addCommand((await COMMANDS[name]())(globals));
   return program;
 }

@@ -59,3 +59,10 @@ describe('lazy command loading', () => {
     );
   });
 });
+
+describe('--version', () => {
+  it('loads no command', async () => {
+    const p = await buildProgram(['node', 'featlearn', '--version']);
+    expect(p.commands).toHaveLength(0);
+  });
+});
