@@ -9,13 +9,12 @@
 // Both sides run on the SAME data (featlearn draws it and writes raw float64 files that gd.py loads), so
 // final losses and eigenvalues are compared number for number. featlearn runs in this process (compiled
 // dist/), numpy in a python3 child; one warm-up per side, then R repeats alternating; medians.
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { child, median } from './child.mjs';
 
 const TARGETS = { gd: 0.8, lanczos: 1.0 };
 
@@ -25,37 +24,6 @@ export function dynamicsSizes(quick) {
     : { gd: { d: 2000, n: 8000, m: 4, steps: 1000 }, lanczos: { d: 4000, n: 8000, m: 4, k: 20 } };
 }
 
-function child(command, args, env, cwd, name) {
-  const proc = spawn(command, args, { cwd, env, stdio: ['pipe', 'pipe', 'inherit'] });
-  const waiting = [];
-  let exited;
-  createInterface({ input: proc.stdout }).on('line', (line) => waiting.shift()?.resolve(line));
-  const failAll = (err) => {
-    exited = err;
-    for (const w of waiting.splice(0)) w.reject(err);
-  };
-  proc.on('error', (e) => failAll(new Error(`cannot run ${name}: ${e.message}`)));
-  proc.on('exit', (code) => failAll(new Error(`${name} exited (code ${code}); see its error above`)));
-  return {
-    async request(obj) {
-      if (exited) throw exited;
-      const reply = new Promise((resolve, reject) => waiting.push({ resolve, reject }));
-      proc.stdin.write(`${JSON.stringify(obj)}\n`);
-      const r = JSON.parse(await reply);
-      if (r.error) throw new Error(`${name}: ${r.error}`);
-      return r;
-    },
-    close() {
-      proc.stdin.end(`${JSON.stringify({ cmd: 'quit' })}\n`);
-    },
-  };
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 function config(s, steps, eta) {
   return {

@@ -6,10 +6,9 @@
 // one warm-up run per side, then R repeats alternating featlearn and numpy (same machine load); medians.
 // Memory: peak RSS minus the RSS before the first run, against the matrices that must be alive at the
 // peak (W0, W1: d x N; the features Phi: n x N; the float64 Gram: N x N).
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
+import { child, median } from './child.mjs';
 
 const TARGETS = { float64: 0.9, float32: 0.6 };
 const MEMORY_TARGET = 1.5;
@@ -32,37 +31,6 @@ function benchConfig(sizes, precision) {
   };
 }
 
-function child(command, args, env, cwd, name) {
-  const proc = spawn(command, args, { cwd, env, stdio: ['pipe', 'pipe', 'inherit'] });
-  const waiting = [];
-  let exited;
-  createInterface({ input: proc.stdout }).on('line', (line) => waiting.shift()?.resolve(line));
-  const failAll = (err) => {
-    exited = err;
-    for (const w of waiting.splice(0)) w.reject(err);
-  };
-  proc.on('error', (e) => failAll(new Error(`cannot run ${name}: ${e.message}`)));
-  proc.on('exit', (code) => failAll(new Error(`${name} exited (code ${code}); see its error above`)));
-  return {
-    async request(obj) {
-      if (exited) throw exited;
-      const reply = new Promise((resolve, reject) => waiting.push({ resolve, reject }));
-      proc.stdin.write(`${JSON.stringify(obj)}\n`);
-      const r = JSON.parse(await reply);
-      if (r.error) throw new Error(`${name}: ${r.error}`);
-      return r;
-    },
-    close() {
-      proc.stdin.end(`${JSON.stringify({ cmd: 'quit' })}\n`);
-    },
-  };
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const mib = (b) => (b / 2 ** 20).toFixed(0);
 
 /**

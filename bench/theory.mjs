@@ -8,10 +8,9 @@
 //
 // Cases are data: { id, label, target (featlearn / numpy time ratio), maxSeconds, featlearn(mods) -> { run, values },
 // python (the params sent to the reference) }. The Gaussian-equivalent curve of part B joins CASES here.
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { child, median } from './child.mjs';
 
 /** featlearn warm-up runs: the first few curves run partly in V8's interpreter (measured 230, 120, 50, then
  * ~10-15 ms for the 50-point curve); numpy needs one (imports). */
@@ -79,37 +78,6 @@ function geCurveCase(quick) {
   };
 }
 
-function child(command, args, env, cwd, name) {
-  const proc = spawn(command, args, { cwd, env, stdio: ['pipe', 'pipe', 'inherit'] });
-  const waiting = [];
-  let exited;
-  createInterface({ input: proc.stdout }).on('line', (line) => waiting.shift()?.resolve(line));
-  const failAll = (err) => {
-    exited = err;
-    for (const w of waiting.splice(0)) w.reject(err);
-  };
-  proc.on('error', (e) => failAll(new Error(`cannot run ${name}: ${e.message}`)));
-  proc.on('exit', (code) => failAll(new Error(`${name} exited (code ${code}); see its error above`)));
-  return {
-    async request(obj) {
-      if (exited) throw exited;
-      const reply = new Promise((resolve, reject) => waiting.push({ resolve, reject }));
-      proc.stdin.write(`${JSON.stringify(obj)}\n`);
-      const r = JSON.parse(await reply);
-      if (r.error) throw new Error(`${name}: ${r.error}`);
-      return r;
-    },
-    close() {
-      proc.stdin.end(`${JSON.stringify({ cmd: 'quit' })}\n`);
-    },
-  };
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 function maxRelDiff(a, b) {
   let m = 0;
