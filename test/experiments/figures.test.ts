@@ -11,30 +11,13 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/program.js';
 import { FIGURES, getFigure, mergeConfig, runFigure, simulatedPointCount, theoryGrid, type FigureResult } from '../../src/experiments/figures/index.js';
 import type { DynamicsFigure } from '../../src/experiments/figures/types.js';
 import { resolveDynamicsConfig } from '../../src/models/dynamics-config.js';
 import { resolveExperimentConfig } from '../../src/models/experiment-config.js';
 import { checkSvg, unescapeXml } from '../plot/svg.js';
 import { darkFraction, decodePng } from '../plot/png.js';
-
-async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const w1 = process.stdout.write.bind(process.stdout);
-  const w2 = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => (out.push(String(s)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
-  let code: number;
-  try {
-    code = await main(['node', 'featlearn', ...argv]);
-  } finally {
-    process.stdout.write = w1;
-    process.stderr.write = w2;
-  }
-  return { code, out: out.join(''), err: err.join('') };
-}
+import { capture } from '../cli/capture.js';
 
 // the ids of one-step.md section 5, srf.md section 6, multi-index.md section 6
 const SPEC_IDS = ['ba2022-spike', 'ba2022-small-step', 'ba2022-large-step', 'cui2024-learning-curve', 'cui2024-eta-sweep', 'cui2024-alpha0', 'mw2026-overlap', 'mw2026-hessian', 'mw2026-grokking', 'mw2026-dependence'];

@@ -7,28 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/program.js';
 import { resolveExperimentConfig } from '../../src/models/experiment-config.js';
 import { openStore, type StoredPoint } from '../../src/store/index.js';
 import { checkSvg, unescapeXml } from './svg.js';
 import { decodePng } from './png.js';
-
-async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const w1 = process.stdout.write.bind(process.stdout);
-  const w2 = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => (out.push(String(s)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
-  let code: number;
-  try {
-    code = await main(['node', 'featlearn', ...argv]);
-  } finally {
-    process.stdout.write = w1;
-    process.stderr.write = w2;
-  }
-  return { code, out: out.join(''), err: err.join('') };
-}
+import { capture } from '../cli/capture.js';
 
 function makeStore(): string {
   const dir = mkdtempSync(join(tmpdir(), 'featlearn-plot-'));

@@ -6,24 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildProgram, main } from '../../src/cli/program.js';
-
-async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const w1 = process.stdout.write.bind(process.stdout);
-  const w2 = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => (out.push(String(s)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
-  let code: number;
-  try {
-    code = await main(['node', 'featlearn', ...argv]);
-  } finally {
-    process.stdout.write = w1;
-    process.stderr.write = w2;
-  }
-  return { code, out: out.join(''), err: err.join('') };
-}
+import { buildProgram } from '../../src/cli/program.js';
+import { capture } from '../cli/capture.js';
 
 const small = ['--set', 'd=60', '--set', 'width=40', '--set', 'n0=30', '--set', 'n=120', '--set', 'nTest=500', '--set', 'risk.method=monte-carlo'];
 

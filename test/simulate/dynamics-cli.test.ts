@@ -5,26 +5,9 @@
  * Theta*; the escape time is where the recorded overlap with the unlearned direction crosses the level.
  */
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/program.js';
 import { resolveDynamicsConfig } from '../../src/models/dynamics-config.js';
 import { runDynamics } from '../../src/simulate/dynamics/run.js';
-
-async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const w1 = process.stdout.write.bind(process.stdout);
-  const w2 = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => (out.push(String(s)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
-  let code: number;
-  try {
-    code = await main(['node', 'featlearn', ...argv]);
-  } finally {
-    process.stdout.write = w1;
-    process.stderr.write = w2;
-  }
-  return { code, out: out.join(''), err: err.join('') };
-}
+import { capture } from '../cli/capture.js';
 
 const small = ['--set', 'd=80', '--set', 'delta=6', '--set', 'width=2', '--set', 'student.activation=relu', '--set', 'training.steps=50', '--set', 'training.eta=0.2', '--set', 'training.record=6', '--set', 'hessian.k=2', '--set', 'hessian.which=both', '--set', 'hessian.at=final'];
 
