@@ -4,6 +4,8 @@
  * minimax search for a maximum") on the bracket around the best scan point. Assumes the risk is unimodal
  * near its minimum; points where the risk is undefined (failures) count as +infinity.
  */
+import { goldenSection } from '../numerics/goldenSection.js';
+
 export interface LogMinimum {
   lambda: number;
   value: number;
@@ -29,30 +31,9 @@ export function minimizeOverLogLambda(f: (lambda: number) => number, range: [num
   let best = 0;
   for (let i = 1; i < vals.length; i++) if (vals[i] < vals[best]) best = i;
   if (!Number.isFinite(vals[best])) return { lambda: NaN, value: Infinity, evaluations };
-  let a = grid[Math.max(best - 1, 0)];
-  let b = grid[Math.min(best + 1, steps)];
-  const phi = (Math.sqrt(5) - 1) / 2;
-  let x1 = b - phi * (b - a);
-  let x2 = a + phi * (b - a);
-  let f1 = g(x1);
-  let f2 = g(x2);
-  while (b - a > tolerance) {
-    if (f1 <= f2) {
-      b = x2;
-      x2 = x1;
-      f2 = f1;
-      x1 = b - phi * (b - a);
-      f1 = g(x1);
-    } else {
-      a = x1;
-      x1 = x2;
-      f1 = f2;
-      x2 = a + phi * (b - a);
-      f2 = g(x2);
-    }
-  }
-  let x = f1 <= f2 ? x1 : x2;
-  let value = Math.min(f1, f2);
+  const a = grid[Math.max(best - 1, 0)];
+  const b = grid[Math.min(best + 1, steps)];
+  let { x, value } = goldenSection(g, a, b, tolerance);
   if (vals[best] < value) {
     x = grid[best];
     value = vals[best];

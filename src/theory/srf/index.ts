@@ -33,6 +33,7 @@ import { srfErrors, type SrfConjugates, type SrfOrderParameters, type SrfProblem
 import { reducedSolve, type SrfSolveResult } from './reduced.js';
 import { sampleUnitSrfSpectrum, scaleUnitSpectrum, type UnitSrfSpectrum } from './sampled.js';
 import { mpSpectrum, type SrfSpectrum } from './spectrum.js';
+import { goldenSection } from '../../numerics/goldenSection.js';
 
 export type { SrfOrderParameters, SrfConjugates, SrfProblem } from './equations.js';
 export { sevenParameterMap, srfErrors, srfResidual } from './equations.js';
@@ -329,30 +330,11 @@ export function optimalLambda(config: ExperimentConfig, opts: OptimalLambdaOptio
   let best = 0;
   const vals = grid.map(f);
   for (let i = 1; i < vals.length; i++) if (vals[i] < vals[best]) best = i;
-  let a = grid[Math.min(best + 1, grid.length - 1)];
-  let b = grid[Math.max(best - 1, 0)];
-  const phi = (Math.sqrt(5) - 1) / 2;
-  let x1 = b - phi * (b - a);
-  let x2 = a + phi * (b - a);
-  let f1 = f(x1);
-  let f2 = f(x2);
-  while (b - a > tol) {
-    if (f1 <= f2) {
-      b = x2;
-      x2 = x1;
-      f2 = f1;
-      x1 = b - phi * (b - a);
-      f1 = f(x1);
-    } else {
-      a = x1;
-      x1 = x2;
-      f1 = f2;
-      x2 = a + phi * (b - a);
-      f2 = f(x2);
-    }
-  }
-  let bestLog = f1 <= f2 ? x1 : x2;
-  if (vals[best] < Math.min(f1, f2)) bestLog = grid[best];
+  const a = grid[Math.min(best + 1, grid.length - 1)];
+  const b = grid[Math.max(best - 1, 0)];
+  const golden = goldenSection(f, a, b, tol);
+  let bestLog = golden.x;
+  if (vals[best] < golden.value) bestLog = grid[best];
   const result = at(bestLog);
   const boundary = bestLog <= a0 + 2 * tol ? 'lower' : bestLog >= b0 - 2 * tol ? 'upper' : undefined;
   return { lambda: 10 ** bestLog, result, boundary, evaluations };
