@@ -27,6 +27,7 @@ const COMMANDS: Record<string, () => Promise<CommandFactory>> = {
   sweep: async () => (await import('./commands/sweep.js')).sweepCommand,
   merge: async () => (await import('./commands/merge.js')).mergeCommand,
   export: async () => (await import('./commands/export.js')).exportCommand,
+  serve: async () => (await import('./commands/serve.js')).serveCommand,
 };
 
 /** The subcommand named in argv (node, script, ...args), skipping global options and their values. */
