@@ -55,7 +55,7 @@ describe('lazy command loading', () => {
     expect(one.commands.map((c) => c.name())).toEqual(['doctor']);
     const all = await buildProgram();
     expect(all.commands.map((c) => c.name()).sort()).toEqual(
-      ['compare', 'doctor', 'dynamics', 'export', 'merge', 'plot', 'reproduce', 'simulate', 'sweep', 'theory', 'threshold'],
+      ['compare', 'doctor', 'dynamics', 'export', 'merge', 'plot', 'reproduce', 'serve', 'simulate', 'sweep', 'theory', 'threshold'],
     );
   });
 });
