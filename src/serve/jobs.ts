@@ -162,8 +162,11 @@ export class JobManager {
     return true;
   }
 
-  /** Streams a job's events (replayed, then live) to an SSE response. */
-  subscribe(job: Job, res: ServerResponse): void {
+  /**
+   * Streams a job's events (replayed, then live) to an SSE response; with `afterId` (the Last-Event-ID
+   * an EventSource sends when it reconnects) only the events after that one are replayed.
+   */
+  subscribe(job: Job, res: ServerResponse, afterId = -1): void {
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
@@ -171,7 +174,7 @@ export class JobManager {
       'x-accel-buffering': 'no',
     });
     res.write(': featlearn job stream\nretry: 2000\n\n');
-    for (const e of job.events) res.write(sseFrame(e));
+    for (const e of job.events) if (e.id > afterId) res.write(sseFrame(e));
     if (this.isFinished(job)) {
       res.end();
       return;

@@ -162,7 +162,9 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
       if (m[2]) {
         if (method !== 'GET') return sendError(res, 405, `${method} not allowed on ${path}; use GET (Server-Sent Events)`, {}, { allow: 'GET' });
         if (!job) return sendError(res, 404, `no job ${JSON.stringify(m[1])} (unknown, or finished long ago)`, { key: 'jobId', value: m[1] });
-        return jobs.subscribe(job, res);
+        const h = req.headers['last-event-id'];
+        const last = typeof h === 'string' && /^\d+$/.test(h.trim()) ? Number(h) : NaN;
+        return jobs.subscribe(job, res, Number.isInteger(last) ? last : -1);
       }
       if (method !== 'DELETE') return sendError(res, 405, `${method} not allowed on ${path}; use DELETE to cancel`, {}, { allow: 'DELETE' });
       if (!job) return sendError(res, 404, `no job ${JSON.stringify(m[1])} (unknown, or finished long ago)`, { key: 'jobId', value: m[1] });
