@@ -98,6 +98,12 @@ export interface Phase1End {
   /** Number of learned latent directions (cosine >= escape.level). */
   learned: number;
   cosines: number[];
+  /** M = W Theta* (m rows of k) and Q = W W^T - M M^T (m x m) at that step (the phase-1 point of delta_NN). */
+  overlap: number[][];
+  orthogonalGram: number[][];
+  /** Second layer and bias at that step. */
+  a: number[];
+  b: number;
 }
 
 export interface EscapeRecord {
@@ -303,7 +309,10 @@ export function runDynamicsFrom(setup: DynamicsSetup, cfg: DynamicsConfig, opts:
       if (slope <= cfg.phase1.plateauTolerance || g <= cfg.phase1.gradientDrop * gradNorms[0]) {
         const s = splitLearned(backend, C, k, cfg.escape.level);
         split = { E: s.unlearned, u: s.u };
-        phase1End = { step: t, time, gradNorm: g, learned: s.learned, cosines: Array.from(s.cosines) };
+        const cur = unpack(problem, theta);
+        const overlap = Array.from({ length: m }, (_, j) => Array.from(M.subarray(j * k, (j + 1) * k)));
+        const orthogonalGram = Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => G[i * m + j] - overlap[i].reduce((acc, v, l) => acc + v * overlap[j][l], 0)));
+        phase1End = { step: t, time, gradNorm: g, learned: s.learned, cosines: Array.from(s.cosines), overlap, orthogonalGram, a: Array.from(cur.a), b: cur.b };
         escape.status = s.u === 0 ? 'nothing-unlearned' : 'not-reached';
         if (cfg.hessian.at === 'phase1-end') hessianAt.set(t, 'phase1-end');
       }

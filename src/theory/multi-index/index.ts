@@ -6,8 +6,9 @@
  *   2024; Defilippis et al. 2025).
  * - spectral thresholds (spectral.ts): established (Lu & Li 2017; Mondelli & Montanari 2018).
  * - delta_NN (delta-nn.ts): OUR RECONSTRUCTION of Montanari & Wang 2026 (arXiv 2602.01434), *verify*.
- *   The phase-1 point is an input (from a simulation: M = W Theta*, Q = W W^T - M M^T, a, b) or, by
- *   default, the initial point at large d (M = 0, Q = init.scale^2 I, a = 1/m, b = 0).
+ *   The phase-1 point is an input (from a simulation: M = W Theta*, Q = W W^T - M M^T, a, b), the initial
+ *   point at large d (M = 0, Q = init.scale^2 I, a = 1/m, b = 0; the default), or 'population': the end
+ *   of phase 1 of the reduced population GD at large d (phase-one.ts), started at the initial point.
  */
 import { getActivation } from '../../activations/index.js';
 import { NumericsError } from '../../numerics/errors.js';
@@ -16,11 +17,13 @@ import type { DynamicsConfig } from '../../models/dynamics-config.js';
 import { getMultiIndexTarget } from '../../models/multi-index-teacher.js';
 import { deltaAlg, type DeltaAlgResult } from './delta-alg.js';
 import { bottomPrediction, deltaNN, hessianLaw, initialPhaseOnePoint, type BottomPrediction, type DeltaNNResult, type NNLoss, type PhaseOnePoint } from './delta-nn.js';
+import { populationPhaseOne, type PopulationPhaseOne } from './phase-one.js';
 import { optimalPreprocessing, spectralPrediction, spectralThreshold, weightLaw, type SpectralPrediction, type SpectralThreshold } from './spectral.js';
 
 export * from './delta-alg.js';
 export * from './delta-nn.js';
 export * from './spectral.js';
+export * from './phase-one.js';
 export { symmetricEigen, inverse } from './small-linalg.js';
 export { LevelSet, chiDensity, gaussianDensity, type LevelSetProblem, type LevelNode, type Atom } from './level-set.js';
 export { firstCoordinateTable, radialTable, productTable, monteCarloTable, quadratureMethod, type ConditionalTable, type TableNode, type TableMethod } from './tables.js';
@@ -63,8 +66,12 @@ export interface SpectralReport {
 export interface ThresholdsOptions {
   /** Preprocessings for the spectral section (default ["optimal", "identity"] for links on z1, else ["identity"]). */
   preprocessings?: string[];
-  /** Phase-1 point (default: the initial point; module comment). */
-  phase1?: PhaseOnePoint;
+  /**
+   * Phase-1 point: a point { M, Q, a, b } (e.g. from a simulation), 'initial' (the default: the initial point
+   * at large d) or 'population' (the end of phase 1 of the reduced population GD from the initial point,
+   * with the config's eta, steps (as the maximum), mode, trained layers, weight decay and phase1 criterion).
+   */
+  phase1?: PhaseOnePoint | 'initial' | 'population';
   /** Skip delta_NN (the slowest part). */
   skipNN?: boolean;
   /** Monte Carlo draws of the Hessian law when quadrature is not possible (default 20000). */
@@ -82,6 +89,8 @@ export interface ThresholdsReport {
   spectral: SpectralReport[];
   deltaNN: number | null;
   deltaNNDetail: (DeltaNNResult & { phase1: PhaseOnePoint; phase1Source: string; lawMethod: string; points: number }) | null;
+  /** The reduced population run when opts.phase1 = 'population' (without its trajectory: see phase1Trajectory). */
+  phase1Population?: Omit<PopulationPhaseOne, 'trajectory' | 'point'> & { trajectory: PopulationPhaseOne['trajectory'] };
   /** Bottom of the Hessian spectrum predicted at the config's delta (when the weights are bounded). */
   hessianAtDelta: BottomPrediction | null;
   method: { deltaAlg: string; deltaNN: string | null };
@@ -116,17 +125,41 @@ export function thresholds(config: DynamicsConfig, opts: ThresholdsOptions = {})
   let nn: ThresholdsReport['deltaNNDetail'] = null;
   let atDelta: BottomPrediction | null = null;
   let nnMethod: string | null = null;
+  let phase1Population: ThresholdsReport['phase1Population'];
   if (!opts.skipNN) {
-    let phase1 = opts.phase1;
+    const act = getActivation(config.student.activation);
+    let phase1: PhaseOnePoint;
     let source = 'input (phase1)';
-    if (!phase1) {
+    if (opts.phase1 === undefined || opts.phase1 === 'initial' || opts.phase1 === 'population') {
       if (config.init.a !== 'constant') {
-        throw new NumericsError('thresholds', `init.a: the default phase-1 point (the initial point) needs init.a "constant" (a_j = 1/m), got "${config.init.a}"; pass the phase-1 point (M, Q, a, b) from a simulation`);
+        throw new NumericsError('thresholds', `init.a: the phase-1 point "${opts.phase1 ?? 'initial'}" starts from the initial point at large d, which needs init.a "constant" (a_j = 1/m), got "${config.init.a}"; pass the phase-1 point (M, Q, a, b) from a simulation`);
       }
       phase1 = initialPhaseOnePoint(config.width, target.k, config.init.scale);
       source = 'initial point at large d (M = 0, Q = init.scale^2 I, a = 1/m, b = 0)';
-    }
-    const act = getActivation(config.student.activation);
+      if (opts.phase1 === 'population') {
+        const t = config.training;
+        const pop = populationPhaseOne(target, noise, act, lossOf(config), phase1, {
+          eta: t.eta,
+          mode: t.mode,
+          flowSubsteps: t.flowSubsteps,
+          maxSteps: Math.max(t.steps, 1),
+          trainA: t.secondLayer === 'trained',
+          bias: t.bias,
+          weightDecay: t.weightDecay,
+          plateauTolerance: config.phase1.plateauTolerance,
+          gradientDrop: config.phase1.gradientDrop,
+          key,
+        });
+        phase1 = pop.point;
+        const { point: _p, ...rest } = pop;
+        void _p;
+        phase1Population = rest;
+        source = pop.detected
+          ? `population phase-1 point (reduced population GD at large d, end of phase 1 at step ${pop.step}: ${pop.criterion})`
+          : `population GD at step ${pop.step} (end of phase 1 NOT detected within training.steps)`;
+        if (!pop.detected) warnings.push(`phase1 "population": the end of phase 1 was not detected within training.steps = ${t.steps}; delta_NN is computed at the last step`);
+      }
+    } else phase1 = opts.phase1;
     const law = hessianLaw(target, noise, act, lossOf(config), phase1, { key, samples: opts.samples, weightDecay: config.training.weightDecay });
     nnMethod = law.method;
     const r = deltaNN(law, { relTol: opts.relTol ?? 1e-4 });
@@ -146,6 +179,7 @@ export function thresholds(config: DynamicsConfig, opts: ThresholdsOptions = {})
     deltaNN: nn && nn.ok ? nn.deltaNN : null,
     deltaNNDetail: nn,
     hessianAtDelta: atDelta,
+    ...(phase1Population ? { phase1Population } : {}),
     method: { deltaAlg: da.method, deltaNN: nnMethod },
     converged,
     warnings,
