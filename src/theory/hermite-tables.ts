@@ -14,22 +14,24 @@
  * forms where they exist, quadrature split at the kinks otherwise): mu0 = nu_0, mu1 = nu_1 / sqrt(c),
  * mu2^2 = E sigma^2 - nu_0^2 - nu_1^2; likewise h = nu*_0, h1 = nu*_1, hh = E sigma*^2.
  *
- * Accuracy: the kappa rule's order is doubled (24, 48, ... up to `maxOrder`) until a set of moments the
+ * Accuracy: the kappa rule's order is raised by a factor 1.5 (24, 36, 54, 81, ... up to `maxOrder`) until a set of moments the
  * sRF equations use (E mu0^2, E mu1^2, E mu2^2, E mu1^4, E mu2^4, E mu0 h, E k mu1 h, E mu1 h1, E hh,
- * E k^2 mu1^2) changes by at most `tolerance` (relative to E sigma^2 E sigma*^2); the smooth Gaussian
- * convolutions make these integrands analytic when c > 0 and rho > 0. Columns that vanish within
+ * E k^2 mu1^2) changes by at most `tolerance` (relative to E sigma^2 E sigma*^2), and the finer table is
+ * kept; the smooth Gaussian convolutions make these integrands analytic when c > 0 and rho > 0, so the
+ * error of Gauss–Hermite decays exponentially in sqrt(order) and the finer table's error is far below the
+ * change (tanh/tanh at the benchmark's geometry: error 3e-11 at order 24, 4e-13 at 32, 2e-16 at 48). Columns that vanish within
  * 1e-13 of the activation's scale (mu0 of an odd student without spike, ...; mu2^2 within 1e-12 of its square,
  * the rounding of E sigma^2 - mu0^2 - mu1^2) are set to exactly 0 so that
  * the solver's "mu0 ≡ 0" branch is taken instead of a least-squares fit to rounding noise.
- * Inner integrals over z: closed forms (relu, erf, sin, ... via src/activations) or, for activations
- * without one, a FIXED piecewise Gauss–Legendre rule shared by all kappa nodes (src/numerics
- * piecewiseGaussianRule, 6 points per panel; the table is recomputed with twice the points and accepted when
- * the checked moments agree to `tolerance`); activations with kinks but no closed form use the adaptive
- * per-node quadrature of src/activations, split at the moving kinks.
- * Cost: (kappa order) x (inner rule size ~300) evaluations per activation, ~2 ms for tanh/tanh.
+ * Inner integrals over z: closed forms (relu, erf, sin, ... via src/activations) or, for smooth activations
+ * without one (tanh, sigmoid, softplus), the trapezoidal rule on a uniform grid in z (spacing 0.3, 0.15, ...,
+ * nested, refined per node until the three moments change by at most `tolerance`; see `gaussianMoments`);
+ * activations with kinks but no closed form use the adaptive per-node quadrature of src/activations, split
+ * at the moving kinks.
+ * Cost: (24 + 36 + 54)/2 kappa nodes (odd or even activations fill half by parity) x ~135 evaluations per
+ * activation for tanh/tanh, ~0.3 ms on a quiet machine; results are memoised (`clearConditionalTableCache`).
  */
 import { gaussHermite } from '../numerics/gaussHermite.js';
-import { piecewiseGaussianRule } from '../numerics/gaussianQuadrature.js';
 import { NumericsError } from '../numerics/errors.js';
 import { getActivation, hermiteExpansion, type Activation } from '../activations/index.js';
 
@@ -79,23 +81,24 @@ export interface ConditionalTables {
   hh: Float64Array;
   /** Order of the kappa rule. */
   order: number;
-  /** Largest change of the checked moments under the last doubling (relative). */
+  /** Largest change of the checked moments under the last raise of the kappa order, or of any inner
+   * integral under its last refinement (relative). */
   errorEstimate: number;
   /** Columns set to exactly zero (e.g. "mu0" for an odd student without spike). */
   zeroColumns: string[];
 }
 
 export interface ConditionalTableOptions {
-  /** Fixed order of the kappa rule (no doubling check of it; the inner rule is still checked). */
+  /** Fixed order of the kappa rule (no convergence check of it; the inner rule is still checked). */
   order?: number;
-  /** First order of the doubling sequence (default 24). */
+  /** First order of the sequence (default 24; each next order is 1.5 times the previous). */
   minOrder?: number;
   /** Largest order tried (default 512). */
   maxOrder?: number;
-  /** Relative tolerance of the doubling check (default 1e-12). */
+  /** Relative tolerance of the convergence checks (kappa order and inner integrals) (default 1e-12). */
   tolerance?: number;
-  /** Points per panel of the fixed inner rule for activations without closed form (default 6, doubled until converged; given: used as is). */
-  innerNodes?: number;
+  /** false: bypass the memo (compute afresh and do not store). Default true. */
+  cache?: boolean;
 }
 
 interface RawTables {
@@ -109,27 +112,53 @@ interface RawTables {
   hh: Float64Array;
 }
 
-/** Piecewise Gauss–Legendre rule in z (src/numerics), without the nodes whose weight underflows. */
-const innerRules = new Map<number, { z: Float64Array; w: Float64Array }>();
-function innerRule(m: number): { z: Float64Array; w: Float64Array } {
-  let r = innerRules.get(m);
-  if (!r) {
-    const rule = piecewiseGaussianRule(m);
-    // nodes whose weight is below 1e-22 of the largest (|z| > ~9.5) contribute < 1e-20 E|f|: dropped
-    const wmax = Math.max(...rule.weights);
-    const keep = rule.weights.map((w, i) => (w > 1e-22 * wmax ? i : -1)).filter((i) => i >= 0);
-    r = { z: Float64Array.from(keep, (i) => rule.nodes[i]), w: Float64Array.from(keep, (i) => rule.weights[i]) };
-    innerRules.set(m, r);
+/**
+ * The inner rule for smooth activations without closed form: the trapezoidal rule on the real line,
+ * E f(z) ~ h sum_i phi(z_i) f(z_i), z_i = i h, |z_i| <= INNER_HALF_WIDTH (phi(10) ~ 8e-23: the tails are below
+ * the rounding of any moment of an activation of at most polynomial growth). For an integrand analytic in the
+ * strip |Im z| < tau the error decays like exp(-2 pi tau / h) (Trefethen & Weideman 2014, SIAM Review 56,
+ * "The exponentially convergent trapezoidal rule", section 5): tanh(x + s z) has poles at |Im z| = pi/(2s), so
+ * s ~ 1 needs h ~ 0.15 for 1e-16 — far fewer points than a piecewise Gauss–Legendre rule of the same accuracy.
+ * The levels are NESTED (level l adds the odd multiples of h0/2^l), so halving h re-uses every earlier point:
+ * each node's moments are refined level by level until the change of all three is below the tolerance, and
+ * the finer value is kept (its error is then ~ the square of the change: the error is exponential in 1/h).
+ */
+const INNER_HALF_WIDTH = 10;
+const INNER_H0 = 0.3;
+/** Largest refinement level: h = 0.3 / 2^6 ~ 0.005 (an activation needing more is rejected). */
+const INNER_MAX_LEVEL = 6;
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+/** Nodes and density values of the NEW points of each level (level 0: all multiples of h0). */
+const innerLevels: { z: Float64Array; phi: Float64Array }[] = [];
+function innerLevel(l: number): { z: Float64Array; phi: Float64Array } {
+  let lv = innerLevels[l];
+  if (!lv) {
+    const h = INNER_H0 / 2 ** l;
+    const z: number[] = [];
+    if (l === 0) {
+      const n = Math.floor(INNER_HALF_WIDTH / h);
+      for (let i = -n; i <= n; i++) z.push(i * h);
+    } else {
+      const n = Math.floor((INNER_HALF_WIDTH / h - 1) / 2);
+      for (let i = -n - 1; i <= n; i++) z.push((2 * i + 1) * h);
+    }
+    lv = { z: Float64Array.from(z), phi: Float64Array.from(z, (x) => Math.exp(-0.5 * x * x) * INV_SQRT_2PI) };
+    innerLevels[l] = lv;
   }
-  return r;
+  return lv;
+}
+
+/** Largest relative change of a node's inner moments over the last refinement, across all calls of one tabulation. */
+interface InnerStats {
+  change: number;
 }
 
 /**
  * E f, E f z, E f^2 of z -> act(shift + scale z): closed forms / adaptive quadrature per call (src/activations)
- * when the activation has a closed form or kinks; otherwise one FIXED piecewise rule with m points per panel
- * shared by all nodes (fast; its accuracy is checked by doubling m in `conditionalTables`).
+ * when the activation has a closed form or kinks; otherwise the nested trapezoidal rule above, refined until
+ * the three moments change by at most `tol` (relative to sqrt(E f^2) for the first two, E f^2 for the third).
  */
-function gaussianMoments(act: Activation, scale: number, shift: number, innerM: number, out: Float64Array): void {
+function gaussianMoments(act: Activation, scale: number, shift: number, tol: number, out: Float64Array, stats: InnerStats): void {
   if (act.closedForm || act.kinks.length > 0) {
     const e = hermiteExpansion(act, 1, { scale, shift });
     out[0] = e.mu[0];
@@ -137,31 +166,55 @@ function gaussianMoments(act: Activation, scale: number, shift: number, innerM: 
     out[2] = e.secondMoment;
     return;
   }
-  const { z, w } = innerRule(innerM);
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  for (let i = 0; i < z.length; i++) {
-    const v = act.value(shift + scale * z[i]);
-    const wv = w[i] * v;
-    s0 += wv;
-    s1 += wv * z[i];
-    s2 += wv * v;
+  let h = INNER_H0;
+  let t0 = 0;
+  let t1 = 0;
+  let t2 = 0;
+  for (let l = 0; l <= INNER_MAX_LEVEL; l++) {
+    const { z, phi } = innerLevel(l);
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    for (let i = 0; i < z.length; i++) {
+      const v = act.value(shift + scale * z[i]);
+      const wv = phi[i] * v;
+      s0 += wv;
+      s1 += wv * z[i];
+      s2 += wv * v;
+    }
+    if (l === 0) {
+      t0 = h * s0;
+      t1 = h * s1;
+      t2 = h * s2;
+    } else {
+      h /= 2;
+      const n0 = 0.5 * t0 + h * s0;
+      const n1 = 0.5 * t1 + h * s1;
+      const n2 = 0.5 * t2 + h * s2;
+      if (!Number.isFinite(n0) || !Number.isFinite(n1) || !Number.isFinite(n2)) {
+        throw new NumericsError('conditionalTables', `non-finite Gaussian moments of ${act.name}(${shift} + ${scale} z)`);
+      }
+      const size = Math.sqrt(Math.abs(n2));
+      const change = Math.max(Math.abs(n0 - t0) / size, Math.abs(n1 - t1) / size, Math.abs(n2 - t2) / (size * size));
+      t0 = n0;
+      t1 = n1;
+      t2 = n2;
+      if (change <= tol || size === 0) {
+        if (change > stats.change) stats.change = change;
+        out[0] = t0;
+        out[1] = t1;
+        out[2] = t2;
+        return;
+      }
+    }
   }
-  if (!Number.isFinite(s0) || !Number.isFinite(s1) || !Number.isFinite(s2)) {
-    throw new NumericsError('conditionalTables', `non-finite Gaussian moments of ${act.name}(${shift} + ${scale} z)`);
-  }
-  out[0] = s0;
-  out[1] = s1;
-  out[2] = s2;
+  throw new NumericsError(
+    'conditionalTables',
+    `the inner trapezoidal rule for ${act.name}(${shift} + ${scale} z) did not converge with spacing ${h} (the activation varies too fast for the Gaussian width; tolerance ${tol})`,
+  );
 }
 
-/** Whether `act` goes through the fixed inner rule (whose order is then checked). */
-function usesFixedRule(act: Activation): boolean {
-  return !act.closedForm && act.kinks.length === 0;
-}
-
-function tabulate(student: Activation, teacher: Activation, g: SrfGeometry, order: number, innerM: number): RawTables {
+function tabulate(student: Activation, teacher: Activation, g: SrfGeometry, order: number, innerTol: number, stats: InnerStats): RawTables {
   const rule = gaussHermite(order);
   const n = rule.nodes.length;
   const t: RawTables = {
@@ -189,7 +242,7 @@ function tabulate(student: Activation, teacher: Activation, g: SrfGeometry, orde
       t.mu1[a] = -studentSign * t.mu1[mirror];
       t.mu2Squared[a] = t.mu2Squared[mirror];
     } else {
-      gaussianMoments(student, sc, g.r * k, innerM, m);
+      gaussianMoments(student, sc, g.r * k, innerTol, m, stats);
       t.mu0[a] = m[0];
       t.mu1[a] = m[1] / sc;
       t.mu2Squared[a] = Math.max(0, m[2] - m[0] * m[0] - m[1] * m[1]);
@@ -204,7 +257,7 @@ function tabulate(student: Activation, teacher: Activation, g: SrfGeometry, orde
       t.h1[a] = 0;
       t.hh[a] = v * v;
     } else {
-      gaussianMoments(teacher, g.rho, g.gamma * k, innerM, m);
+      gaussianMoments(teacher, g.rho, g.gamma * k, innerTol, m, stats);
       t.h[a] = m[0];
       t.h1[a] = m[1];
       t.hh[a] = m[2];
@@ -213,7 +266,7 @@ function tabulate(student: Activation, teacher: Activation, g: SrfGeometry, orde
   return t;
 }
 
-/** Moments of the tables the doubling check compares. */
+/** Moments of the tables the kappa-order check compares. */
 function checkMoments(t: RawTables): number[] {
   const out = new Array<number>(10).fill(0);
   for (let a = 0; a < t.kappa.length; a++) {
@@ -246,9 +299,43 @@ function checkGeometry(g: SrfGeometry): void {
 }
 
 /**
+ * Memo of finished tables, keyed by the activation OBJECTS (a re-registered name is a new object, so never a
+ * stale hit), the geometry and the options: a caller asking twice for the same model (a browser explorer
+ * redrawing a curve, optimalLambda per point of a curve, a sweep of lambda or alpha repeated with another
+ * lambda) gets the tables without recomputing them. Each hit returns fresh copies of the columns.
+ * Bounded (TABLE_CACHE_SIZE entries, oldest dropped first); `clearConditionalTableCache()` empties it.
+ */
+const TABLE_CACHE_SIZE = 32;
+const tableCache = new WeakMap<Activation, WeakMap<Activation, Map<string, ConditionalTables>>>();
+let tableCacheKeys: { s: Activation; t: Activation; key: string }[] = [];
+
+/** Empties the memo of `conditionalTables` (e.g. to time a cold computation). */
+export function clearConditionalTableCache(): void {
+  for (const { s, t } of tableCacheKeys) tableCache.get(s)?.delete(t);
+  tableCacheKeys = [];
+}
+
+function copyTables(t: ConditionalTables): ConditionalTables {
+  return {
+    kappa: t.kappa.slice(),
+    weights: t.weights.slice(),
+    mu0: t.mu0.slice(),
+    mu1: t.mu1.slice(),
+    mu2Squared: t.mu2Squared.slice(),
+    h: t.h.slice(),
+    h1: t.h1.slice(),
+    hh: t.hh.slice(),
+    order: t.order,
+    errorEstimate: t.errorEstimate,
+    zeroColumns: [...t.zeroColumns],
+  };
+}
+
+/**
  * Tables of mu0, mu1, mu2^2, h, h1, hh (srf.md section 2) on a Gauss–Hermite rule in kappa, with the
- * order chosen by doubling (see the module comment). Throws a NumericsError when `maxOrder` is reached
- * without meeting the tolerance (e.g. a kinked teacher with rho -> 0).
+ * order chosen by the convergence check (see the module comment). Throws a NumericsError when `maxOrder` is reached
+ * without meeting the tolerance (e.g. a kinked teacher with rho -> 0). Memoised (see `clearConditionalTableCache`;
+ * `opts.cache: false` bypasses the memo).
  */
 export function conditionalTables(
   student: Activation | string,
@@ -259,59 +346,69 @@ export function conditionalTables(
   checkGeometry(geometry);
   const s = typeof student === 'string' ? getActivation(student) : student;
   const t = typeof teacher === 'string' ? getActivation(teacher) : teacher;
+  if (opts.cache === false) return computeTables(s, t, geometry, opts);
+  const key = [geometry.c, geometry.r, geometry.gamma, geometry.rho, opts.order, opts.minOrder, opts.maxOrder, opts.tolerance].join('/');
+  let byTeacher = tableCache.get(s);
+  if (!byTeacher) {
+    byTeacher = new WeakMap();
+    tableCache.set(s, byTeacher);
+  }
+  let entries = byTeacher.get(t);
+  if (!entries) {
+    entries = new Map();
+    byTeacher.set(t, entries);
+  }
+  const hit = entries.get(key);
+  if (hit) return copyTables(hit);
+  const tables = computeTables(s, t, geometry, opts);
+  entries.set(key, copyTables(tables));
+  tableCacheKeys.push({ s, t, key });
+  if (tableCacheKeys.length > TABLE_CACHE_SIZE) {
+    const old = tableCacheKeys.shift();
+    if (old) tableCache.get(old.s)?.get(old.t)?.delete(old.key);
+  }
+  return tables;
+}
+
+function computeTables(s: Activation, t: Activation, geometry: SrfGeometry, opts: ConditionalTableOptions): ConditionalTables {
   const tolerance = opts.tolerance ?? 1e-12;
   const maxOrder = opts.maxOrder ?? 512;
-  let innerM = opts.innerNodes ?? 6;
-  const fixed = usesFixedRule(s) || (usesFixedRule(t) && geometry.rho > 0);
+  const stats: InnerStats = { change: 0 };
   let raw: RawTables;
   let order: number;
   let errorEstimate: number;
   if (opts.order !== undefined) {
     order = opts.order;
-    raw = tabulate(s, t, geometry, order, innerM);
+    raw = tabulate(s, t, geometry, order, tolerance, stats);
     errorEstimate = NaN;
   } else {
     order = opts.minOrder ?? 24;
-    raw = tabulate(s, t, geometry, order, innerM);
+    raw = tabulate(s, t, geometry, order, tolerance, stats);
     let prev = checkMoments(raw);
     const scale = Math.max(1e-300, Math.sqrt(prev[1] + prev[2] + prev[0]) * Math.sqrt(prev[8]), prev[0] + prev[1] + prev[2]);
     const diff = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i]))) / scale;
     errorEstimate = Infinity;
-    // 1. the order of the kappa rule, by doubling
+    // the order of the kappa rule, raised by a factor 1.5 until two successive tables agree
     while (true) {
-      if (order * 2 > maxOrder) {
+      const nextOrder = Math.ceil(order * 1.5);
+      if (nextOrder > maxOrder) {
         throw new NumericsError(
           'conditionalTables',
           `the kappa rule did not converge by order ${order} (moments still change by ${errorEstimate.toExponential(2)} relative, tolerance ${tolerance}); ` +
             `a kinked link with a tiny rho = ${geometry.rho} needs more nodes (raise maxOrder)`,
         );
       }
-      const next = tabulate(s, t, geometry, order * 2, innerM);
+      const next = tabulate(s, t, geometry, nextOrder, tolerance, stats);
       const cur = checkMoments(next);
       errorEstimate = diff(cur, prev);
       raw = next;
-      order *= 2;
+      order = nextOrder;
       if (errorEstimate <= tolerance) break;
       prev = cur;
     }
   }
-  // 2. the fixed inner rule (activations without closed form), by doubling its points per panel
-  if (fixed && opts.innerNodes === undefined) {
-    let cur = checkMoments(raw);
-    const sc = Math.max(1e-300, Math.sqrt(cur[1] + cur[2] + cur[0]) * Math.sqrt(cur[8]), cur[0] + cur[1] + cur[2]);
-    let e = Infinity;
-    while (true) {
-      if (innerM * 2 > 64) throw new NumericsError('conditionalTables', `the inner rule did not converge with ${innerM} points per panel (change ${e.toExponential(2)})`);
-      const finer = tabulate(s, t, geometry, order, innerM * 2);
-      const f = checkMoments(finer);
-      e = Math.max(...f.map((v, i) => Math.abs(v - cur[i]))) / sc;
-      raw = finer;
-      innerM *= 2;
-      errorEstimate = Number.isNaN(errorEstimate) ? e : Math.max(errorEstimate, e);
-      if (e <= tolerance) break;
-      cur = f;
-    }
-  }
+  // the inner integrals' own refinement (nested trapezoid; 0 when every inner integral has a closed form)
+  errorEstimate = Number.isNaN(errorEstimate) ? stats.change : Math.max(errorEstimate, stats.change);
   // Snap columns that are rounding noise to exact zeros.
   const zeroColumns: string[] = [];
   const rms = (v: Float64Array): number => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getActivation, hermiteExpansion } from '../../src/activations/index.js';
 import { integrateGaussian, expectation2Cov } from '../../src/numerics/gaussianQuadrature.js';
-import { conditionalTables, hermiteSummary, type ConditionalTables } from '../../src/theory/hermite-tables.js';
+import { clearConditionalTableCache, conditionalTables, hermiteSummary, type ConditionalTables } from '../../src/theory/hermite-tables.js';
 
 /** E_k f(table row) over the kappa rule. */
 function mean(t: ConditionalTables, f: (a: number) => number): number {
@@ -125,6 +125,40 @@ describe('conditionalTables (srf.md section 2)', () => {
     expect(lin.zeroColumns).toContain('mu2Squared');
     const r = conditionalTables('relu', 'tanh', { c: 1, r: 0, gamma: 0.5, rho: Math.sqrt(0.75) });
     expect(r.zeroColumns).toEqual([]);
+  });
+
+  it('memoises tables: a hit equals a fresh computation and returns copies', () => {
+    const g = { c: 1.1, r: 0.7, gamma: 0.55, rho: Math.sqrt(1 - 0.55 ** 2) };
+    clearConditionalTableCache();
+    const first = conditionalTables('tanh', 'sigmoid', g);
+    first.mu1[0] = 123; // a caller's mutation must not reach the memo
+    const hit = conditionalTables('tanh', 'sigmoid', g);
+    const fresh = conditionalTables('tanh', 'sigmoid', g, { cache: false });
+    expect(hit.mu1[0]).not.toBe(123);
+    for (const col of ['kappa', 'weights', 'mu0', 'mu1', 'mu2Squared', 'h', 'h1', 'hh'] as const) expect(Array.from(hit[col])).toEqual(Array.from(fresh[col]));
+    expect(hit.order).toBe(fresh.order);
+    expect(hit.zeroColumns).toEqual(fresh.zeroColumns);
+    // another geometry or option is another entry
+    const other = conditionalTables('tanh', 'sigmoid', { ...g, r: 0.71 });
+    expect(other.mu0[0]).not.toBe(hit.mu0[0]);
+    expect(conditionalTables('tanh', 'sigmoid', g, { order: 40 }).order).toBe(40);
+  });
+
+  it('the inner trapezoidal rule copes with a narrow Gaussian window and a wide one (c = 0.05 and c = 9)', () => {
+    for (const c of [0.05, 9]) {
+      const g = { c, r: 0.9, gamma: 0.5, rho: Math.sqrt(0.75) };
+      const t = conditionalTables('tanh', 'softplus', g, { cache: false });
+      const sc = Math.sqrt(c);
+      const tanh = getActivation('tanh');
+      for (const a of [1, Math.floor(t.order / 2) + 2]) {
+        const k = t.kappa[a];
+        const m0 = piecewise((z) => tanh.value(g.r * k + sc * z));
+        const m1 = piecewise((z) => tanh.value(g.r * k + sc * z) * sc * z) / c;
+        expect(Math.abs(t.mu0[a] - m0)).toBeLessThan(1e-11);
+        expect(Math.abs(t.mu1[a] - m1)).toBeLessThan(1e-11 / Math.min(1, sc));
+      }
+      expect(t.errorEstimate).toBeLessThan(1e-12);
+    }
   });
 
   it('reports non-convergence and bad geometry', () => {

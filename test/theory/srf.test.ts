@@ -9,7 +9,7 @@ import { getActivation, hermiteExpansion } from '../../src/activations/index.js'
 import { foldIn, rootKey } from '../../src/random/key.js';
 import { conditionalTables } from '../../src/theory/hermite-tables.js';
 import { randomFeaturesTheory } from '../../src/theory/random-features.js';
-import { mpSpectrum, optimalLambda, reducedSolve, srfCurve, srfTheory, type SrfTheoryResult, type SrfTheorySuccess } from '../../src/theory/srf/index.js';
+import { mpSpectrum, optimalLambda, reducedSolve, sevenParameterMap, srfCheck, srfCurve, srfErrors, srfTheory, type SrfTheoryResult, type SrfTheorySuccess } from '../../src/theory/srf/index.js';
 
 const cfg = (over: ExperimentConfigInput = {}): ExperimentConfig => resolveExperimentConfig({ d: 1000, ...over });
 const teacher = (link: string, noise = 0) => ({ kind: 'single-index' as const, link, noise });
@@ -277,6 +277,51 @@ describe('sRF theory: sweeps, readouts, spectra', () => {
       expect(pts.every((p) => p.ok)).toBe(true);
     }
     expect(() => srfCurve(c, 'alpha', [0.5, -1])).toThrow(/alpha: sweep values must be > 0, got -1/);
+  });
+
+  it('an alpha sweep (extrapolated starts) equals point-by-point cold solves and uses fewer evaluations than plain warm starts', () => {
+    // tanh/tanh through the interpolation peak at n = N: the start of each point is extrapolated from the
+    // previous two; only the start may change, so every point must equal its own cold solve
+    const c = cfg({ alpha0: 0.5, step: { eta: 1 }, ridge: { lambda: 0.01 } });
+    const alphas = Array.from({ length: 15 }, (_, i) => 0.2 + (2.8 * i) / 14);
+    const curve = srfCurve(c, 'alpha', alphas);
+    let plainWarmIts = 0;
+    let warm: SrfTheorySuccess | undefined;
+    alphas.forEach((alpha, i) => {
+      const point = { ...c, alpha, n: Math.round(alpha * c.d) };
+      const cold = ok(srfTheory(point));
+      const p = ok(curve[i]);
+      expect(rel(p.risk, cold.risk)).toBeLessThan(1e-11);
+      expect(rel(p.trainError, cold.trainError)).toBeLessThan(1e-11);
+      expect(p.residual).toBeLessThanOrEqual(1e-10);
+      warm = ok(srfTheory(point, warm ? { warmStart: warm.orderParameters } : {}));
+      plainWarmIts += warm.iterations;
+    });
+    expect(curve.reduce((s, r) => s + r.iterations, 0)).toBeLessThan(plainWarmIts);
+  });
+
+  it('the fused final check (srfCheck) equals the seven-parameter map and srfErrors', () => {
+    for (const over of [
+      { student: { activation: 'relu' }, alpha0: 1, step: { eta: 2 }, teacher: teacher('tanh', 0.1), psi: 2 },
+      { alpha0: 0.5, step: { eta: 1 }, ridge: { lambda: 0.01 } },
+    ] as ExperimentConfigInput[]) {
+      const c = cfg(over);
+      const map = srfMap(c);
+      const problem = { tables: conditionalTables(c.student.activation, c.teacher.link, map), spectrum: mpSpectrum(map.c, c.psi), alpha: c.alpha / c.psi, lambda: c.ridge.lambda, noise: c.teacher.noise };
+      const sol = reducedSolve(problem);
+      if (!sol.ok) throw new Error(sol.message);
+      // perturb the solution so the residual is not ~0
+      const x = { ...sol.x, q1: sol.x.q1 * 1.01, theta: sol.x.theta + 0.003, m: sol.x.m - 0.002 };
+      const { next } = sevenParameterMap(problem, x);
+      const keys = ['q1', 'q2', 'V1', 'V2', 'theta', 'psi', 'm'] as const;
+      const want = Math.max(...keys.map((k) => Math.abs(next[k] - x[k]))) / Math.max(1, ...keys.map((k) => Math.abs(x[k])));
+      const got = srfCheck(problem, x);
+      expect(rel(got.residual, want)).toBeLessThan(1e-10);
+      const e = srfErrors(problem, x);
+      expect(rel(got.risk, e.risk)).toBeLessThan(1e-13);
+      expect(rel(got.trainError, e.trainError)).toBeLessThan(1e-13);
+      expect(sol.errors && rel(sol.errors.risk, srfErrors(problem, sol.x).risk)).toBeLessThan(1e-13);
+    }
   });
 
   it('random readouts: rademacher is exact for odd (and suitable even) students, others are refused', () => {

@@ -154,18 +154,64 @@ export function sevenParameterMap(p: SrfProblem, x: SrfOrderParameters): { next:
   return { next, conjugates, sums: s };
 }
 
+/**
+ * The residual of x AND the errors at x from ONE pass over the kappa table (the same sums as
+ * `sevenParameterMap` + `srfErrors`, fused: the solver's final check costs one pass and one spectral sum).
+ * residual = ||F(x) - x||_inf / max(1, ||x||_inf) (the same norm as the damped iteration's test).
+ */
+export function srfCheck(p: SrfProblem, x: SrfOrderParameters): { residual: number; risk: number; trainError: number } {
+  const t = p.tables;
+  const alpha = p.alpha;
+  const { kappa, weights, mu0: mu0c, mu1: mu1c, mu2Squared, h: hc, h1: h1c, hh: hhc } = t;
+  const { V1, V2, m, theta, psi, q1, q2 } = x;
+  const noise = p.noise;
+  let qh1 = 0, qh2 = 0, Vh1 = 0, Vh2 = 0, thh = 0, psh = 0, num = 0, den = 0, risk = 0, train = 0;
+  const n = kappa.length;
+  for (let a = 0; a < n; a++) {
+    const w = weights[a];
+    const k = kappa[a];
+    const mu0 = mu0c[a];
+    const mu1 = mu1c[a];
+    const h = hc[a];
+    const m1 = mu1 * mu1;
+    const m2 = mu2Squared[a];
+    const g = 1 / (1 + m1 * V1 + m2 * V2);
+    const pk = mu0 * m + mu1 * k * theta;
+    const E = hhc[a] - 2 * pk * h + pk * pk - 2 * mu1 * psi * h1c[a] + m1 * q1 + m2 * q2;
+    const En = E + noise;
+    const wg = w * g;
+    const wg2 = wg * g;
+    qh1 += wg2 * m1 * En;
+    qh2 += wg2 * m2 * En;
+    Vh1 += wg * m1;
+    Vh2 += wg * m2;
+    thh += wg * k * mu1 * (h - pk);
+    psh += wg * mu1 * h1c[a];
+    num += wg * mu0 * (h - mu1 * k * theta);
+    den += wg * mu0 * mu0;
+    risk += w * E;
+    train += wg2 * En;
+  }
+  qh1 *= alpha;
+  qh2 *= alpha;
+  thh *= alpha;
+  psh *= alpha;
+  const s = p.spectrum.sums(p.lambda, alpha * Vh1, alpha * Vh2);
+  const mNew = t.zeroColumns.includes('mu0') || !(den > 0) ? 0 : num / den;
+  const diff = Math.max(
+    Math.abs(qh1 * s.B2 + qh2 * s.B1 + thh * thh * s.BDF + psh * psh * s.BDH - q1),
+    Math.abs(qh1 * s.B1 + qh2 * s.B0 + thh * thh * s.BF + psh * psh * s.BH - q2),
+    Math.abs(s.A1 - V1),
+    Math.abs(s.A0 - V2),
+    Math.abs(thh * s.AF - theta),
+    Math.abs(psh * s.AH - psi),
+    Math.abs(mNew - m),
+  );
+  const size = Math.max(1, Math.abs(q1), Math.abs(q2), Math.abs(V1), Math.abs(V2), Math.abs(theta), Math.abs(psi), Math.abs(m));
+  return { residual: diff / size, risk, trainError: train }; // NaN propagates through Math.max
+}
+
 /** Residual of x: ||F(x) - x||_inf / max(1, ||x||_inf) (the same norm as the damped iteration's test). */
 export function srfResidual(p: SrfProblem, x: SrfOrderParameters): number {
-  const { next: y } = sevenParameterMap(p, x);
-  const diff = Math.max(
-    Math.abs(y.q1 - x.q1),
-    Math.abs(y.q2 - x.q2),
-    Math.abs(y.V1 - x.V1),
-    Math.abs(y.V2 - x.V2),
-    Math.abs(y.theta - x.theta),
-    Math.abs(y.psi - x.psi),
-    Math.abs(y.m - x.m),
-  );
-  const size = Math.max(1, Math.abs(x.q1), Math.abs(x.q2), Math.abs(x.V1), Math.abs(x.V2), Math.abs(x.theta), Math.abs(x.psi), Math.abs(x.m));
-  return diff / size; // NaN propagates through Math.max
+  return srfCheck(p, x).residual;
 }

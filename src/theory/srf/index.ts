@@ -36,7 +36,7 @@ import { mpSpectrum, type SrfSpectrum } from './spectrum.js';
 import { goldenSection } from '../../numerics/goldenSection.js';
 
 export type { SrfOrderParameters, SrfConjugates, SrfProblem } from './equations.js';
-export { sevenParameterMap, srfErrors, srfResidual } from './equations.js';
+export { sevenParameterMap, srfCheck, srfErrors, srfResidual } from './equations.js';
 export { reducedSolve, noFiniteSolutionReason, type SrfSolveResult, type ReducedOptions } from './reduced.js';
 export { dampedSolve, type DampedOptions } from './damped.js';
 export { mpSpectrum, mpQuadratureSpectrum, mpIntegrals, discreteSpectrum, type SrfSpectrum, type SpectralSums, type DiscreteSpectrumInput } from './spectrum.js';
@@ -194,7 +194,7 @@ function solveWith(config: ExperimentConfig, prep: Prepared, spectrum: SrfSpectr
   if (!r.ok) {
     return { ...common, ok: false, reason: r.reason, message: r.message, converged: false, iterations: r.iterations, residual: r.residual, last: r.last };
   }
-  const { risk, trainError } = srfErrors(problem, r.x);
+  const { risk, trainError } = r.errors ?? srfErrors(problem, r.x);
   if (!Number.isFinite(risk) || !Number.isFinite(trainError)) {
     return { ...common, ok: false, reason: 'nan', message: `non-finite errors: risk ${risk}, train error ${trainError}`, converged: false, iterations: r.iterations, residual: r.residual, last: r.x };
   }
@@ -254,7 +254,8 @@ export function withSweepValue(config: ExperimentConfig, key: SrfSweepKey, value
 
 /**
  * The sRF prediction along a sweep of one parameter, each point warm-started from the previous converged
- * one. The map and the kappa tables are computed once when the swept key does not change them (alpha,
+ * one (the reduced solver from the linear extrapolation of log V1, log V2 through the previous two, in the
+ * swept value, or in log lambda for a lambda sweep). The map and the kappa tables are computed once when the swept key does not change them (alpha,
  * lambda; psi keeps the tables but changes the spectrum). Failed points stay in the list as failures.
  */
 export function srfCurve(config: ExperimentConfig, key: SrfSweepKey, values: readonly number[], opts: SrfTheoryOptions = {}): SrfTheoryResult[] {
@@ -264,14 +265,35 @@ export function srfCurve(config: ExperimentConfig, key: SrfSweepKey, values: rea
   let prep: Prepared | undefined;
   let spectrum: SrfSpectrum | undefined;
   let warm = opts.warmStart;
+  // the last two converged points, (sweep coordinate, log V1, log V2): the reduced solver starts from their
+  // linear extrapolation (Newton then needs one step fewer on a smooth curve; only the start changes)
+  let prev: [number, number, number] | undefined;
+  let last: [number, number, number] | undefined;
+  const coord = (v: number): number => (key === 'lambda' ? Math.log(v) : v);
   const unitCache: UnitCache = new Map();
   for (const value of values) {
     const cfg = withSweepValue(config, key, value);
     if (!sharesMap || !prep) prep = prepare(cfg, opts);
     // the spectrum depends on c (the map) and N/d only; sampled draws are cached at c = 1 per width
     if (!spectrum || key === 'psi' || !sharesMap) spectrum = buildSpectrum(cfg, prep.map, opts, unitCache);
-    const r = solveWith(cfg, prep, spectrum, { ...opts, warmStart: warm });
-    if (r.ok) warm = r.orderParameters;
+    let start = warm;
+    const x = coord(value);
+    if (start && prev && last && opts.solver !== 'damped' && Number.isFinite(x) && last[0] !== prev[0]) {
+      const f = (x - last[0]) / (last[0] - prev[0]);
+      const V1 = Math.exp(last[1] + f * (last[1] - prev[1]));
+      const V2 = Math.exp(last[2] + f * (last[2] - prev[2]));
+      if (Math.abs(f) <= 2 && V1 > 0 && V2 > 0 && Number.isFinite(V1) && Number.isFinite(V2)) start = { ...start, V1, V2 };
+    }
+    const r = solveWith(cfg, prep, spectrum, { ...opts, warmStart: start });
+    if (r.ok) {
+      warm = r.orderParameters;
+      const point: [number, number, number] = [x, Math.log(warm.V1), Math.log(warm.V2)];
+      prev = last && Number.isFinite(x) ? last : undefined;
+      last = Number.isFinite(x) && Number.isFinite(point[1]) && Number.isFinite(point[2]) ? point : undefined;
+    } else {
+      prev = undefined;
+      last = undefined;
+    }
     out.push(r);
   }
   return out;

@@ -23,11 +23,19 @@
  * mu2 ≡ 0 — there is no finite fixed point: reported as 'no-finite-solution', never a number.
  */
 import type { ConditionalTables } from '../hermite-tables.js';
-import { hatV, srfResidual, type SrfConjugates, type SrfOrderParameters, type SrfProblem } from './equations.js';
+import { srfCheck, type SrfConjugates, type SrfOrderParameters, type SrfProblem } from './equations.js';
 import type { SpectralSums } from './spectrum.js';
 
 export type SrfSolveResult =
-  | { ok: true; x: SrfOrderParameters; conjugates: SrfConjugates; iterations: number; residual: number }
+  | {
+      ok: true;
+      x: SrfOrderParameters;
+      conjugates: SrfConjugates;
+      iterations: number;
+      residual: number;
+      /** risk and train error at x, when the solver's final check computed them (reducedSolve does). */
+      errors?: { risk: number; trainError: number };
+    }
   | {
       ok: false;
       reason: 'no-finite-solution' | 'max-iterations' | 'diverged' | 'nan' | 'singular' | 'residual-too-large';
@@ -61,10 +69,27 @@ interface TEval {
   sums: SpectralSums;
 }
 
+/** T(V) with the sums its Jacobian needs: one pass over the kappa table (hatV, inlined) and one spectral sum. */
 function evalT(p: SrfProblem, V1: number, V2: number): TEval {
-  const h = hatV(p.tables, p.alpha, V1, V2);
-  const sums = p.spectrum.sums(p.lambda, h.Vh1, h.Vh2);
-  return { T1: sums.A1, T2: sums.A0, ...h, sums };
+  const { mu1: mu1c, mu2Squared, weights } = p.tables;
+  let Vh1 = 0, Vh2 = 0, b11 = 0, b12 = 0, b22 = 0;
+  const n = weights.length;
+  for (let a = 0; a < n; a++) {
+    const m1 = mu1c[a] * mu1c[a];
+    const m2 = mu2Squared[a];
+    const g = 1 / (1 + m1 * V1 + m2 * V2);
+    const wg = weights[a] * g;
+    const wg2 = wg * g;
+    Vh1 += wg * m1;
+    Vh2 += wg * m2;
+    b11 += wg2 * m1 * m1;
+    b12 += wg2 * m1 * m2;
+    b22 += wg2 * m2 * m2;
+  }
+  Vh1 *= p.alpha;
+  Vh2 *= p.alpha;
+  const sums = p.spectrum.sums(p.lambda, Vh1, Vh2);
+  return { T1: sums.A1, T2: sums.A0, Vh1, Vh2, b11, b12, b22, sums };
 }
 
 /** A reason there can be no finite solution, or undefined (see the module comment). */
@@ -174,22 +199,23 @@ function solveV(p: SrfProblem, opts: ReducedOptions): { ok: true; V1: number; V2
 /** The rest of the reduced solve once (V1, V2) is known (module comment). */
 function completeFromV(p: SrfProblem, V1: number, V2: number, ev: TEval): { x: SrfOrderParameters; conjugates: SrfConjugates } | { singular: string } {
   const t: ConditionalTables = p.tables;
+  const { kappa, weights, mu0: mu0c, mu1: mu1c, mu2Squared, h: hc, h1: h1c, hh: hhc } = t;
   const alpha = p.alpha;
   const s = ev.sums;
-  const n = t.kappa.length;
-  const g = new Float64Array(n);
+  const n = kappa.length;
   let ph = 0, th = 0, t0 = 0, t1 = 0, e00 = 0, eh = 0;
   for (let a = 0; a < n; a++) {
-    const mu1 = t.mu1[a];
-    const k = t.kappa[a];
-    g[a] = 1 / (1 + mu1 * mu1 * V1 + t.mu2Squared[a] * V2);
-    const wg = t.weights[a] * g[a];
-    ph += wg * mu1 * t.h1[a];
-    th += wg * k * mu1 * t.h[a];
-    t0 += wg * k * mu1 * t.mu0[a];
-    t1 += wg * k * k * mu1 * mu1;
-    e00 += wg * t.mu0[a] * t.mu0[a];
-    eh += wg * t.mu0[a] * t.h[a];
+    const mu1 = mu1c[a];
+    const mu0 = mu0c[a];
+    const k = kappa[a];
+    const wg = weights[a] / (1 + mu1 * mu1 * V1 + mu2Squared[a] * V2);
+    const kmu1 = k * mu1;
+    ph += wg * mu1 * h1c[a];
+    th += wg * kmu1 * hc[a];
+    t0 += wg * kmu1 * mu0;
+    t1 += wg * kmu1 * kmu1;
+    e00 += wg * mu0 * mu0;
+    eh += wg * mu0 * hc[a];
   }
   const psh = alpha * ph;
   const psi = psh * s.AH;
@@ -209,13 +235,17 @@ function completeFromV(p: SrfProblem, V1: number, V2: number, ev: TEval): { x: S
   // (q1, q2)
   let c1 = 0;
   let c2 = 0;
+  const noise = p.noise;
   for (let a = 0; a < n; a++) {
-    const mu1 = t.mu1[a];
-    const pk = t.mu0[a] * m + mu1 * t.kappa[a] * theta;
-    const E0 = t.hh[a] - 2 * pk * t.h[a] + pk * pk - 2 * mu1 * psi * t.h1[a] + p.noise;
-    const wg2 = t.weights[a] * g[a] * g[a];
-    c1 += wg2 * mu1 * mu1 * E0;
-    c2 += wg2 * t.mu2Squared[a] * E0;
+    const mu1 = mu1c[a];
+    const m1 = mu1 * mu1;
+    const m2 = mu2Squared[a];
+    const g = 1 / (1 + m1 * V1 + m2 * V2);
+    const pk = mu0c[a] * m + mu1 * kappa[a] * theta;
+    const E0 = hhc[a] - 2 * pk * hc[a] + pk * pk - 2 * mu1 * psi * h1c[a] + noise;
+    const wg2E = weights[a] * g * g * E0;
+    c1 += wg2E * m1;
+    c2 += wg2E * m2;
   }
   const R1 = thh * thh * s.BDF + psh * psh * s.BDH;
   const R2 = thh * thh * s.BF + psh * psh * s.BH;
@@ -244,11 +274,12 @@ export function reducedSolve(p: SrfProblem, opts: ReducedOptions = {}): SrfSolve
   if (!v.ok) return { ok: false, reason: v.reason, message: v.message, iterations: v.evaluations, residual: NaN };
   const done = completeFromV(p, v.V1, v.V2, v.ev);
   if ('singular' in done) return { ok: false, reason: 'singular', message: done.singular, iterations: v.evaluations, residual: NaN };
-  const residual = srfResidual(p, done.x);
+  // the check of the whole solution: the seven-parameter map at x (one fused pass that also gives the errors)
+  const { residual, risk, trainError } = srfCheck(p, done.x);
   if (!Number.isFinite(residual)) return { ok: false, reason: 'nan', message: 'the solution has non-finite entries', iterations: v.evaluations, residual, last: done.x };
   const maxResidual = opts.residualTolerance ?? 1e-10;
   if (residual > maxResidual) {
     return { ok: false, reason: 'residual-too-large', message: `the seven-parameter residual at the reduced solution is ${residual.toExponential(2)} > ${maxResidual}`, iterations: v.evaluations, residual, last: done.x };
   }
-  return { ok: true, x: done.x, conjugates: done.conjugates, iterations: v.evaluations, residual };
+  return { ok: true, x: done.x, conjugates: done.conjugates, iterations: v.evaluations, residual, errors: { risk, trainError } };
 }
