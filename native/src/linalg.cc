@@ -377,7 +377,33 @@ struct CholeskyOp : Op {
   }
 };
 
-// X (n x nrhs) solving L L^T X = B, L the row-major lower Cholesky factor, by dpotrs. With one right-hand
+// In-place Cholesky (dpotrf on the caller's buffer, no copy): the lower triangle of the row-major A (diagonal
+// included) is overwritten by the lower factor L; the strict upper triangle is neither read nor written, so
+// a matrix stored with both triangles keeps its off-diagonal entries there (LAPACK's dpotrf convention: the
+// column-major lower part, i.e. the row-major upper part, is not referenced with uplo = 'U'). On failure
+// (info > 0) the lower triangle is partly overwritten and the upper one still intact.
+struct CholeskyInPlaceOp : Op {
+  size_t n = 0;
+  double* A = nullptr;
+  Status Run() override {
+    const char* routine = "dpotrf";
+    if (n == 0) return {};
+    long bad = FirstNonFinite(A, n, n, true);
+    if (bad >= 0) return NonFinite(routine, "A", bad, n);
+    const char uplo = 'U';
+    const fl_int nn = I(n), lda = I(n);
+    fl_int info = 0;
+    FL_DPOTRF(&uplo, &nn, A, &lda, &info);
+    if (info < 0) return IllegalArgument(routine, info);
+    if (info > 0)
+      return Fail(Kind::NotPositiveDefinite, routine, info,
+                  "the matrix is not positive definite: the leading minor of order " + std::to_string(info) + " is not positive (info=" + std::to_string(info) + ")");
+    return {};
+  }
+};
+
+// X (n x nrhs) solving L L^T X = B, L the row-major lower Cholesky factor (only its lower triangle is read,
+// so the output of CholeskyInPlaceOp works as is), by dpotrs. With one right-hand
 // side the row-major B is also column-major and is solved in place in X; otherwise through a transposed copy.
 struct CholeskySolveOp : Op {
   size_t n = 0, nrhs = 0;
@@ -668,6 +694,15 @@ OpPtr ParseCholesky(Args& a) {
   return op;
 }
 
+// choleskyInPlace(n, A)
+OpPtr ParseCholeskyInPlace(Args& a) {
+  if (!a.Count(2)) return nullptr;
+  auto op = std::make_unique<CholeskyInPlaceOp>();
+  op->n = a.Dim(0, "n");
+  op->A = a.Array<double>(1, "A", op->n * op->n);
+  return op;
+}
+
 // choleskySolve(n, nrhs, L, B, X)
 OpPtr ParseCholeskySolve(Args& a) {
   if (!a.Count(5)) return nullptr;
@@ -800,6 +835,7 @@ void InitLinalg(Napi::Env env, Napi::Object exports) {
   exports.Set("svdAsync", Napi::Function::New(env, Async<ParseSvd>, "svdAsync"));
   exports.Set("svdvals", Napi::Function::New(env, Sync<ParseSvdvals>, "svdvals"));
   exports.Set("cholesky", Napi::Function::New(env, Sync<ParseCholesky>, "cholesky"));
+  exports.Set("choleskyInPlace", Napi::Function::New(env, Sync<ParseCholeskyInPlace>, "choleskyInPlace"));
   exports.Set("choleskySolve", Napi::Function::New(env, Sync<ParseCholeskySolve>, "choleskySolve"));
   exports.Set("choleskySolveAsync", Napi::Function::New(env, Async<ParseCholeskySolve>, "choleskySolveAsync"));
   exports.Set("solve", Napi::Function::New(env, Sync<ParseSolve>, "solve"));

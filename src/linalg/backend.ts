@@ -74,7 +74,15 @@ export interface LinalgBackend {
 
   /** Lower Cholesky factor L with A = L L^T; throws LinalgError('not-positive-definite'). */
   cholesky(A: Matrix<Float64Array>): Matrix<Float64Array>;
-  /** Solves A X = B given the lower Cholesky factor L of A. */
+  /**
+   * In place: overwrites the lower triangle (diagonal included) of A by its lower Cholesky factor L, with no
+   * copy. Only the lower triangle is read; the strict upper triangle is neither read nor written, so a
+   * matrix stored with both triangles keeps its off-diagonal entries there (with a saved diagonal, A can be
+   * rebuilt). Throws LinalgError('not-positive-definite'), after which the lower triangle is partly
+   * overwritten (the upper one still intact).
+   */
+  choleskyInPlace(A: Matrix<Float64Array>): void;
+  /** Solves A X = B given the lower Cholesky factor L of A (only the lower triangle of L is read). */
   choleskySolve(L: Matrix<Float64Array>, B: Matrix<Float64Array>): Matrix<Float64Array>;
   choleskySolveAsync(L: Matrix<Float64Array>, B: Matrix<Float64Array>): Promise<Matrix<Float64Array>>;
   /** Solves A X = B by LU with partial pivoting; throws LinalgError('singular'). */

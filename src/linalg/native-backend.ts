@@ -7,7 +7,7 @@
  * Drivers, chosen to match numpy/scipy: gemm/syrk/gemv = BLAS ?gemm/?syrk/?gemv; eigh = dsyevd (divide and
  * conquer, numpy.linalg.eigh); eighRange = dsyevr (MRRR, scipy.linalg.eigh(subset_by_index=...));
  * eigvalsh = dsyevd jobz='N'; svd = dgesdd jobz='S' (numpy.linalg.svd(full_matrices=False)); svdvals =
- * dgesdd jobz='N'; cholesky = dpotrf; choleskySolve = dpotrs; solve = dgesv.
+ * dgesdd jobz='N'; cholesky = dpotrf (on a copy; choleskyInPlace: on A itself, scipy's overwrite_a=True); choleskySolve = dpotrs; solve = dgesv.
  * Cost: gemm 2mnk flops; eigh ~(4/3 + 9) n^3 with vectors; svd O(m n min(m,n)); cholesky n^3/3.
  * Memory beyond the outputs: one copy of A for the decompositions (LAPACK overwrites its input) plus LAPACK's
  * workspace (dsyevd: 2 n^2 doubles).
@@ -46,6 +46,7 @@ export interface NativeLinalgAddon {
   svdAsync(m: number, n: number, A: Float64Array, U: Float64Array, s: Float64Array, Vt: Float64Array): Promise<void>;
   svdvals(m: number, n: number, A: Float64Array, s: Float64Array): void;
   cholesky(n: number, A: Float64Array, L: Float64Array): void;
+  choleskyInPlace(n: number, A: Float64Array): void;
   choleskySolve(n: number, nrhs: number, L: Float64Array, B: Float64Array, X: Float64Array): void;
   choleskySolveAsync(n: number, nrhs: number, L: Float64Array, B: Float64Array, X: Float64Array): Promise<void>;
   solve(n: number, nrhs: number, A: Float64Array, B: Float64Array, X: Float64Array): void;
@@ -56,7 +57,7 @@ export interface NativeLinalgAddon {
 
 const LINALG_FUNCTIONS = [
   'setThreads', 'info', 'gemm', 'gemmAsync', 'syrk', 'gemv', 'eigh', 'eighAsync', 'eighRange', 'eigvalsh', 'svd', 'svdAsync', 'svdvals',
-  'cholesky', 'choleskySolve', 'choleskySolveAsync', 'solve', 'elementwise', 'elementwiseInfo',
+  'cholesky', 'choleskyInPlace', 'choleskySolve', 'choleskySolveAsync', 'solve', 'elementwise', 'elementwiseInfo',
 ] as const;
 
 type LinalgErrorKind = LinalgError['kind'];
@@ -202,6 +203,11 @@ export class NativeBackend implements LinalgBackend {
     const L = matrix(A.rows, A.rows);
     call(() => this.addon.cholesky(A.rows, A.data, L.data));
     return L;
+  }
+
+  choleskyInPlace(A: Matrix<Float64Array>): void {
+    checkSquare('choleskyInPlace', 'A', A);
+    call(() => this.addon.choleskyInPlace(A.rows, A.data));
   }
 
   choleskySolve(L: Matrix<Float64Array>, B: Matrix<Float64Array>): Matrix<Float64Array> {

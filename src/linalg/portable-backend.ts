@@ -5,9 +5,9 @@
  *   eigh/eigvalsh: ml-matrix EigenvalueDecomposition (assumeSymmetric: Householder tridiagonalisation +
  *     implicit QL, tred2/tql2 of EISPACK via JAMA), eigenvalues ascending; eighRange slices the full result.
  *   svd/svdvals: ml-matrix SingularValueDecomposition (Golub-Kahan-Reinsch via JAMA, autoTranspose for wide A).
- *   cholesky: ml-matrix CholeskyDecomposition; choleskySolve: forward then back substitution on our row-major L
- *     (Golub & Van Loan, Matrix Computations, 4th ed., Alg. 3.1.1-3.1.2); solve: ml-matrix LuDecomposition
- *     (partial pivoting).
+ *   cholesky: ml-matrix CholeskyDecomposition; choleskyInPlace: our row-oriented Cholesky (see there);
+ *     choleskySolve: forward then back substitution on our row-major L (Golub & Van Loan, Matrix
+ *     Computations, 4th ed., Alg. 3.1.1-3.1.2); solve: ml-matrix LuDecomposition (partial pivoting).
  * Layouts are converted to and from ml-matrix's row arrays (O(n^2), negligible against the O(n^3) work).
  * As in the native backend, symmetric inputs are read from their lower triangle only, inputs of the
  * decompositions are checked for NaN/Infinity (ml-matrix's iterations have no cap and would not stop), and
@@ -158,6 +158,33 @@ export class PortableBackend implements LinalgBackend {
       throw new LinalgError(routine, 'not-positive-definite', `the matrix is not positive definite: the leading minor of order ${j + 1} is not positive (info=${j + 1})`, j + 1);
     }
     return L;
+  }
+
+  /**
+   * Row-oriented Cholesky-Banachiewicz on the lower triangle of A, in place (Golub & Van Loan, Matrix
+   * Computations, 4th ed., section 4.2.5, with the inner products along rows of the row-major storage):
+   * L(i, j) = (A(i, j) - sum_{k<j} L(i, k) L(j, k)) / L(j, j), L(i, i) = sqrt(A(i, i) - sum_{k<i} L(i, k)^2).
+   * A pivot that is not positive (or NaN) fails like dpotrf: info = its 1-based order.
+   */
+  choleskyInPlace(A: Matrix<Float64Array>): void {
+    const routine = 'choleskyInPlace';
+    checkSquare(routine, 'A', A);
+    checkFinite(routine, 'A', A, true);
+    const n = A.rows, a = A.data;
+    for (let i = 0; i < n; i++) {
+      const ri = i * n;
+      for (let j = 0; j <= i; j++) {
+        const rj = j * n;
+        let s = a[ri + j];
+        for (let k = 0; k < j; k++) s -= a[ri + k] * a[rj + k];
+        if (j < i) {
+          a[ri + j] = s / a[rj + j];
+        } else {
+          if (!(s > 0)) throw new LinalgError(routine, 'not-positive-definite', `the matrix is not positive definite: the leading minor of order ${i + 1} is not positive (info=${i + 1})`, i + 1);
+          a[ri + i] = Math.sqrt(s);
+        }
+      }
+    }
   }
 
   choleskySolve(L: Matrix<Float64Array>, B: Matrix<Float64Array>): Matrix<Float64Array> {

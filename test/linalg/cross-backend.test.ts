@@ -75,6 +75,10 @@ describe.skipIf(!both)('native and portable backends agree', () => {
     const B = randomMatrix(70, 3, 13);
     expect(relErr(nat.choleskySolve(L1, B).data, por.choleskySolve(L1, B).data)).toBeLessThan(TOL);
     expect(relErr((await nat.choleskySolveAsync(L1, B)).data, (await por.choleskySolveAsync(L1, B)).data)).toBeLessThan(TOL);
+    const F1 = { rows: 70, cols: 70, data: A.data.slice() }, F2 = { rows: 70, cols: 70, data: A.data.slice() };
+    nat.choleskyInPlace(F1);
+    por.choleskyInPlace(F2);
+    expect(relErr(F1.data, F2.data)).toBeLessThan(TOL);
     const G = randomMatrix(70, 70, 14);
     for (let i = 0; i < 70; i++) G.data[i * 70 + i] += 4;
     expect(relErr(nat.solve(G, B).data, por.solve(G, B).data)).toBeLessThan(TOL);

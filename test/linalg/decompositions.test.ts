@@ -221,6 +221,51 @@ describe.each(backendsUnderTest())('%s backend: Cholesky and solves', (_name, ba
     }
   });
 
+  it('choleskyInPlace: the lower triangle becomes the planted factor, the upper triangle is neither read nor written', () => {
+    const n = 23;
+    const L0 = randomMatrix(n, n, 5050);
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) L0.data[i * n + j] = 0;
+      L0.data[i * n + i] = 1 + Math.abs(L0.data[i * n + i]);
+    }
+    const A = matmul(L0, transposed(L0));
+    const work = { rows: n, cols: n, data: A.data.slice() };
+    backend.choleskyInPlace(work);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j <= i; j++) expect(Math.abs(at(work, i, j) - at(L0, i, j))).toBeLessThan(1e-12 * maxAbs(L0.data));
+      for (let j = i + 1; j < n; j++) expect(at(work, i, j)).toBe(at(A, i, j)); // untouched: still A
+    }
+    // The upper triangle is not read: garbage there gives the same factor, bit for bit.
+    const junk = { rows: n, cols: n, data: A.data.slice() };
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) junk.data[i * n + j] = i % 2 ? NaN : -1e300;
+    backend.choleskyInPlace(junk);
+    for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) expect(at(junk, i, j)).toBe(at(work, i, j));
+  });
+
+  it('choleskySolve on an in-place factor (upper triangle still holding A) solves A X = B', () => {
+    const n = 40;
+    const A = spdMatrix(n, 616);
+    const F = { rows: n, cols: n, data: A.data.slice() };
+    backend.choleskyInPlace(F);
+    for (const r of [1, 3]) {
+      const X0 = randomMatrix(n, r, 710 + r);
+      const B = matmul(A, X0);
+      const X = backend.choleskySolve(F, B);
+      expect(relErr(X.data, X0.data)).toBeLessThan(1e-11);
+      expect(relErr(X.data, backend.choleskySolve(backend.cholesky(A), B).data)).toBeLessThan(1e-12);
+    }
+  });
+
+  it('choleskyInPlace: not positive definite -> the failing minor, the upper triangle intact; NaN refused', () => {
+    const A = fromRows([[4, 2, 0], [2, 1, 0], [0, 0, 1]]);
+    const W = { rows: 3, cols: 3, data: A.data.slice() };
+    expectLinalgError(() => backend.choleskyInPlace(W), 'not-positive-definite', /leading minor of order 2 is not positive/);
+    for (let i = 0; i < 3; i++) for (let j = i + 1; j < 3; j++) expect(at(W, i, j)).toBe(at(A, i, j));
+    expectLinalgError(() => backend.choleskyInPlace(fromRows([[1, 2], [2, 1]])), 'not-positive-definite', /order 2/);
+    expectLinalgError(() => backend.choleskyInPlace(fromRows([[1, 0], [NaN, 1]])), 'invalid', /non-finite entry \(NaN or Infinity\) at \(1, 0\)/);
+    expectLinalgError(() => backend.choleskyInPlace(zeros(2, 3)), 'shape', /choleskyInPlace: A: expected a square matrix, got 2x3/);
+  });
+
   it('choleskySolve: A X = B for one and several right-hand sides, and X equals the planted solution', async () => {
     const n = 40;
     const A = spdMatrix(n, 606);
