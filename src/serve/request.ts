@@ -50,9 +50,12 @@ function checkConfig(raw: unknown): ExperimentConfig {
     const issues = parsed.error.issues;
     const lines = issues.map(formatIssue);
     const i0 = issues[0] as (typeof issues)[number] & { input?: unknown };
-    const key = i0.path.length === 0 ? '(top level)' : i0.path.map(String).join('.');
+    // an unknown key is named itself (its issue's path is the object holding it)
+    const path = i0.code === 'unrecognized_keys' ? [...i0.path, i0.keys[0]] : i0.path;
+    const key = path.length === 0 ? '(top level)' : path.map(String).join('.');
+    const value = i0.code === 'unrecognized_keys' && i0.input && typeof i0.input === 'object' ? (i0.input as Record<string, unknown>)[i0.keys[0]] : i0.input;
     const isActivation = key === 'student.activation' || key === 'teacher.link';
-    throw badRequest(new ConfigError(lines, 'config'), { key, value: i0.input, allowed: isActivation ? SAFE_ACTIVATION : allowedOf(lines[0]) });
+    throw badRequest(new ConfigError(lines, 'config'), { key, value, allowed: isActivation ? SAFE_ACTIVATION : allowedOf(lines[0]) });
   }
   try {
     return resolveExperimentConfig(raw, 'config');
