@@ -1,9 +1,10 @@
 /**
- * `featlearn threshold [--config FILE] [--set key=value]... [--preprocessing SPEC]... [--phase1 FILE] [--no-nn] [--json]`:
+ * `featlearn threshold [--config FILE] [--set key=value]... [--preprocessing SPEC]... [--phase1 initial|population|FILE] [--no-nn] [--json]`:
  * the thresholds of feature learning for a multi-index target (src/theory/multi-index): delta_alg
  * (established), spectral thresholds for preprocessings T (established) and delta_NN (our
- * reconstruction of Montanari & Wang 2026, at the phase-1 point: the initial point by default, or the
- * JSON file { M, Q, a, b } from a simulation). Config: the dynamics schema (src/models/dynamics-config.ts).
+ * reconstruction of Montanari & Wang 2026, at the phase-1 point: the initial point by default,
+ * "population" = the end of phase 1 of the reduced population GD at large d, or the JSON file
+ * { M, Q, a, b } from a simulation). Config: the dynamics schema (src/models/dynamics-config.ts).
  * --json prints { featlearn, config, deltaAlg, deltaAlgError, trivialDirections, spectral, deltaNN,
  * method, converged, ... }.
  */
@@ -65,6 +66,11 @@ export function formatThreshold(r: ThresholdCliReport): string {
     const h = r.hessianAtDelta;
     lines.push(`Hessian      at delta: bulk edge ${fmt(h.bulkEdge)}, bottom ${fmt(h.bottomEigenvalue)}${h.outlier ? `, outlier overlap^2 ${fmt(h.overlap2)}` : ' (no outlier)'}`);
   }
+  if (r.phase1Population) {
+    const p = r.phase1Population;
+    const pt = r.deltaNNDetail?.phase1;
+    lines.push(`phase 1      population GD: ${p.detected ? `ends at step ${p.step} (${p.criterion})` : `not ended by step ${p.step}`}; |grad| ${fmt(p.gradNorm)}; Q diag ${pt ? pt.Q.map((r, i) => fmt(r[i])).join(', ') : '—'}; singular values of M ${p.singularValuesM.map(fmt).join(', ')}`);
+  }
   lines.push(`converged    ${r.converged}`);
   if (r.warnings.length > 0) lines.push('', 'warnings:', ...r.warnings.map((w) => `  - ${w}`));
   return lines.join('\n');
@@ -97,7 +103,7 @@ export function thresholdCommand(globals: () => GlobalOptions): Command {
     .option('-c, --config <file>', 'dynamics config (JSON or YAML)')
     .option('-s, --set <key=value>', 'override a config key (dotted, repeatable), e.g. --set teacher.link=phase-retrieval', collect, [])
     .option('--preprocessing <spec>', 'spectral preprocessing T (repeatable): identity, optimal, trimmed:C, clip:C, tanh', collect, [])
-    .option('--phase1 <file>', 'phase-1 point JSON { M, Q, a, b } (default: the initial point)')
+    .option('--phase1 <source>', 'phase-1 point: "initial" (default: the initial point at large d), "population" (end of phase 1 of the reduced population GD at large d) or a JSON file { M, Q, a, b }')
     .option('--no-nn', 'skip delta_NN (the slowest part)')
     .option('--samples <n>', 'Monte Carlo draws of the Hessian law when quadrature is not possible (default 20000)')
     .action((flags: ThresholdFlags) => {
@@ -118,7 +124,7 @@ export function thresholdCommand(globals: () => GlobalOptions): Command {
       try {
         r = thresholds(config, {
           preprocessings: flags.preprocessing.length > 0 ? flags.preprocessing : undefined,
-          phase1: flags.phase1 ? readPhaseOnePoint(flags.phase1) : undefined,
+          phase1: flags.phase1 === undefined || flags.phase1 === 'initial' || flags.phase1 === 'population' ? flags.phase1 : readPhaseOnePoint(flags.phase1),
           skipNN: !flags.nn,
           samples,
         });
