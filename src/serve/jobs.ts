@@ -167,6 +167,12 @@ export class JobManager {
    * an EventSource sends when it reconnects) only the events after that one are replayed.
    */
   subscribe(job: Job, res: ServerResponse, afterId = -1): void {
+    if (this.isFinished(job) && afterId >= job.events.length - 1) {
+      // an EventSource reconnecting after the end: 204 tells it to stop retrying
+      res.writeHead(204, { 'cache-control': 'no-store' });
+      res.end();
+      return;
+    }
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',

@@ -269,6 +269,8 @@ describe('serve: queue, cancellation, disconnects, crashes (fake worker)', () =>
     // Last-Event-ID: only what comes after
     const after = await readEvents(s.url, a.body.jobId, undefined, { 'last-event-id': '2' });
     expect(after.map((e) => e.event)).toEqual(['cancelled']);
+    // reconnecting after the last event of a finished job: 204, which stops an EventSource from retrying
+    expect((await fetch(new URL(`api/jobs/${a.body.jobId}/events`, s.url), { headers: { 'last-event-id': '3' } })).status).toBe(204);
   });
 
   it('a client that reconnects within the grace period keeps its job', async () => {

@@ -16,6 +16,24 @@ import type { ErrorBody, JobEvents, SimulateAccepted, SimulateRequest } from '..
 
 export type { ErrorBody, JobEvents, SimulateAccepted, SimulateRequest } from '../../src/serve/protocol.js';
 
+/** The part of the browser's EventSource used here (typed locally so the module also type-checks without the DOM lib). */
+interface EventSourceLike {
+  readonly readyState: number;
+  onerror: ((ev: unknown) => void) | null;
+  addEventListener(type: string, listener: (ev: { data: string; lastEventId: string }) => void): void;
+  close(): void;
+}
+interface EventSourceConstructor {
+  new (url: string): EventSourceLike;
+  readonly CLOSED: number;
+}
+
+function eventSourceClass(): EventSourceConstructor {
+  const ES = (globalThis as unknown as { EventSource?: EventSourceConstructor }).EventSource;
+  if (!ES) throw new Error('this environment has no EventSource (a browser is needed)');
+  return ES;
+}
+
 export interface SimulationHandlers {
   /** Accepted: the job id and the number of points. */
   onAccepted?: (accepted: SimulateAccepted) => void;
@@ -52,7 +70,7 @@ async function errorOf(res: Response): Promise<{ message: string; detail?: Error
 
 /** Starts a simulation on the featlearn server at `baseUrl` ('' = the page's own origin). */
 export function startSimulation(request: SimulateRequest, handlers: SimulationHandlers = {}, baseUrl = ''): SimulationHandle {
-  let source: EventSource | null = null;
+  let source: EventSourceLike | null = null;
   let finished = false;
   let cancelRequested = false;
   let lastId = -1;
@@ -94,11 +112,17 @@ export function startSimulation(request: SimulateRequest, handlers: SimulationHa
     const accepted = (await res.json()) as SimulateAccepted;
     handlers.onAccepted?.(accepted);
     if (cancelRequested || finished) return accepted.jobId;
-    const es = new EventSource(joinUrl(baseUrl, `/api/jobs/${encodeURIComponent(accepted.jobId)}/events`));
+    let ES: EventSourceConstructor;
+    try {
+      ES = eventSourceClass();
+    } catch (e) {
+      fail((e as Error).message);
+      throw e;
+    }
+    const es = new ES(joinUrl(baseUrl, `/api/jobs/${encodeURIComponent(accepted.jobId)}/events`));
     source = es;
     const on = <K extends keyof JobEvents>(name: K, handle: (data: JobEvents[K]) => void): void => {
-      es.addEventListener(name, (ev) => {
-        const me = ev as MessageEvent<string>;
+      es.addEventListener(name, (me) => {
         const id = Number(me.lastEventId);
         if (Number.isInteger(id)) {
           if (id <= lastId) return;
@@ -128,7 +152,7 @@ export function startSimulation(request: SimulateRequest, handlers: SimulationHa
     // A transport error: EventSource retries by itself (readyState CONNECTING) unless the server refused
     // the stream (e.g. 404 after a restart: CLOSED).
     es.onerror = () => {
-      if (es.readyState === EventSource.CLOSED) fail('lost the connection to the featlearn server (the job may have been cancelled)');
+      if (es.readyState === ES.CLOSED) fail('lost the connection to the featlearn server (the job may have been cancelled)');
     };
     return accepted.jobId;
   })();
