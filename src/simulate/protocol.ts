@@ -8,8 +8,16 @@
  * — never its rank-one approximation — and the update is W <- W + eta_eff sqrt(N) G with eta_eff set by
  * `step.scaling` ("one": eta; "sqrtN": eta sqrt(N), Cui et al.'s eta_tilde; "power": eta N^exponent).
  *
+ * With `step.trainReadout` the readout moves too, by plain gradient descent on the SAME loss with the SAME
+ * multiplier (one-step.md section 1 step 4 applied to every parameter): the negative gradient in a is
+ *   g_a = (1/n0) sigma(X0 W)^T (y0 - f0) / sqrt N                     (length N)
+ * and a <- a + eta_eff sqrt(N) g_a, simultaneously with W (both gradients at the current (W, a)). The
+ * first W step is therefore the same with or without it; from the second step on, G and f0 use the moved a.
+ * The ridge readout (step 5) refits a afterwards in every case. Note the size of that update: a_i starts at
+ * O(1/sqrt N) while eta_eff sqrt(N) g_a_i is O(eta_eff), so with "sqrtN" it dominates a at once.
+ *
  * Cost per step: two gemms of 2 n0 d N flops (X0 W and X0^T M) and one fused sigma/sigma' pass over the
- * n0 x N pre-activations. Memory: X0 (n0 x d), two n0 x N matrices (features and backpropagated signal);
+ * n0 x N pre-activations (plus one gemv for g_a). Memory: X0 (n0 x d), two n0 x N matrices (features and backpropagated signal);
  * G (d x N) only when it is asked for — otherwise the update is accumulated into W by the second gemm
  * (beta = 1), with no gradient matrix.
  */
@@ -32,6 +40,8 @@ export interface StepOptions {
   steps: number;
   /** "fresh": a new batch (X0, y0) for every step; "reuse": the same batch every time. */
   batches: 'fresh' | 'reuse';
+  /** Train the readout a during the steps as well (see the module comment); default false: a stays at a0. */
+  trainReadout?: boolean;
 }
 
 /** eta_eff of one-step.md section 1 step 4. */
@@ -52,6 +62,8 @@ export function effectiveEta(step: Pick<StepOptions, 'eta' | 'scaling' | 'expone
 interface Backprop<T extends FloatArray> {
   /** M = ((y0 - f0) a0^T / sqrt N) ⊙ sigma'(X0 W), n0 x N. */
   M: Matrix<T>;
+  /** The features sigma(X0 W), n0 x N. */
+  S: Matrix<T>;
   f0: Float64Array;
   residual: Float64Array;
 }
@@ -95,7 +107,16 @@ function backprop<T extends FloatArray>(
     const row = mu * N;
     for (let i = 0; i < N; i++) d[row + i] *= e * scaledA[i];
   }
-  return { M: D, f0, residual };
+  return { M: D, S: Z, f0, residual };
+}
+
+/** g_a = (1/n0) S^T r / sqrt N (float64): the negative gradient of the loss in the readout a, S = sigma(X0 W). */
+export function readoutGradient<T extends FloatArray>(backend: LinalgBackend, S: Matrix<T>, residual: Float64Array): Float64Array {
+  const rT = newArrayLike(S.data, residual.length);
+  rT.set(residual);
+  const g = newArrayLike(S.data, S.cols);
+  backend.gemv(true, 1 / (S.rows * Math.sqrt(S.cols)), S, rT, 0, g);
+  return Float64Array.from(g);
 }
 
 export interface NegativeGradient<T extends FloatArray> {
@@ -107,6 +128,8 @@ export interface NegativeGradient<T extends FloatArray> {
   residual: Float64Array;
   /** u = X0^T (y0 - f0) / n0 (length d, float64), the spike direction of one-step.md section 2. */
   u: Float64Array;
+  /** g_a = -dL/da = (1/n0) sigma(X0 W)^T (y0 - f0) / sqrt N (length N, float64): the readout's negative gradient. */
+  ga: Float64Array;
 }
 
 /** The full negative gradient G of L(W) at W (see the module comment) and the spike vector u. */
@@ -118,10 +141,10 @@ export function negativeGradient<T extends FloatArray>(
   W: Matrix<T>,
   a0: Float64Array,
 ): NegativeGradient<T> {
-  const { M, f0, residual } = backprop(backend, activation, X0, y0, W, a0);
+  const { M, S, f0, residual } = backprop(backend, activation, X0, y0, W, a0);
   const G: Matrix<T> = { rows: W.rows, cols: W.cols, data: newArrayLike(W.data, W.rows * W.cols) };
   backend.gemm(true, false, 1 / X0.rows, X0, M, 0, G);
-  return { G, f0, residual, u: spikeVector(backend, X0, residual) };
+  return { G, f0, residual, u: spikeVector(backend, X0, residual), ga: readoutGradient(backend, S, residual) };
 }
 
 /** u = X0^T r / n0 (float64). */
@@ -133,7 +156,7 @@ export function spikeVector<T extends FloatArray>(backend: LinalgBackend, X0: Ma
   return Float64Array.from(uT);
 }
 
-/** L(W) = (1/(2 n0)) sum_mu (y_mu - f(x_mu))^2 with the readout fixed at a0 (for checks of the gradient). */
+/** L(W, a0) = (1/(2 n0)) sum_mu (y_mu - f(x_mu))^2 at the readout a0 (for checks of the gradients in W and in a). */
 export function stepLoss<T extends FloatArray>(backend: LinalgBackend, activation: Activation, X0: Matrix<T>, y0: Float64Array, W: Matrix<T>, a0: Float64Array): number {
   const { residual } = backprop(backend, activation, X0, y0, W, a0);
   let s = 0;
@@ -152,6 +175,8 @@ export interface FirstStep<T extends FloatArray> {
 export interface StepsResult<T extends FloatArray> {
   /** First-layer weights after the steps (a new matrix; W0 is not modified). */
   W1: Matrix<T>;
+  /** The readout after the steps: a copy of a0 unless step.trainReadout (a0 is not modified). */
+  a: Float64Array;
   etaEff: number;
   steps: number;
   /** The first step's gradient and spike vector, when `keepFirstGradient` (and T >= 1). */
@@ -185,7 +210,8 @@ export function runSteps<T extends FloatArray>(input: StepsInput<T>): StepsResul
   const N = W0.cols;
   const etaEff = effectiveEta(step, N);
   const W1 = clone(W0);
-  if (step.steps === 0 || etaEff === 0) return { W1, etaEff, steps: step.steps, first: null, firstSpike: null };
+  const a = Float64Array.from(a0);
+  if (step.steps === 0 || etaEff === 0) return { W1, a, etaEff, steps: step.steps, first: null, firstSpike: null };
   const precision = W0.data instanceof Float32Array ? 'float32' : 'float64';
   const scale = etaEff * Math.sqrt(N);
   let first: FirstStep<T> | null = null;
@@ -201,7 +227,9 @@ export function runSteps<T extends FloatArray>(input: StepsInput<T>): StepsResul
       if (step.batches === 'reuse') reused = batch;
     }
     const { X0, y0 } = batch;
-    const { M, f0, residual } = backprop(backend, activation, X0, y0, W1, a0, `gradient step ${t + 1} of ${step.steps}`);
+    const { M, S, f0, residual } = backprop(backend, activation, X0, y0, W1, a, `gradient step ${t + 1} of ${step.steps}`);
+    // The readout's gradient at the current (W, a), before W moves; a itself moves after W's update below.
+    const ga = step.trainReadout ? readoutGradient(backend, S, residual) : null;
     if (t === 0) {
       const u = spikeVector(backend, X0, residual);
       firstSpike = { u, f0 };
@@ -219,6 +247,10 @@ export function runSteps<T extends FloatArray>(input: StepsInput<T>): StepsResul
       backend.gemm(true, false, scale / n0, X0, M, 1, W1);
     }
     assertFinite(`gradient step ${t + 1} of ${step.steps}: first-layer weights W${t + 1}`, W1.data, N);
+    if (ga) {
+      for (let i = 0; i < N; i++) a[i] += scale * ga[i];
+      assertFinite(`gradient step ${t + 1} of ${step.steps}: readout a${t + 1}`, a);
+    }
   }
-  return { W1, etaEff, steps: step.steps, first, firstSpike };
+  return { W1, a, etaEff, steps: step.steps, first, firstSpike };
 }

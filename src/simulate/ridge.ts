@@ -18,8 +18,9 @@
  * min L_ii)^2; when the factorisation fails or that bound exceeds 1e12 the solve falls back to the
  * eigendecomposition (pseudo-inverse, eigenvalues below p eps max|ev| dropped) and says so in `warnings`.
  * Grams are formed in the features' precision and factorised in float64.
- * Cost: n p min(n, p) flops for the Gram, min(n, p)^3 / 3 for Cholesky. Memory: one min(n,p)^2 float64
- * matrix and its factor (plus the float32 Gram in float32).
+ * Cost: n p min(n, p) flops for the Gram, min(n, p)^3 / 3 for Cholesky. Memory: ONE min(n,p)^2 float64
+ * matrix: the float32 Gram is formed inside its buffer and widened in place, and Cholesky factorises it in
+ * place (its upper triangle keeps the Gram for the eigh fallback).
  */
 import type { LinalgBackend } from '../linalg/backend.js';
 import { LinalgError } from '../linalg/backend.js';
@@ -62,18 +63,46 @@ export function columnMeans<T extends FloatArray>(backend: LinalgBackend, Phi: M
   return Float64Array.from(m);
 }
 
-/** The symmetric Gram Phi^T Phi / p (primal) or Phi Phi^T / p (dual), in float64, both triangles filled. */
+/**
+ * The symmetric Gram Phi^T Phi / p (primal) or Phi Phi^T / p (dual), in float64, both triangles filled.
+ * float32 features: ssyrk writes the float32 Gram into the first half of the float64 result's own buffer,
+ * which is then widened in place from the last entry down (entry k moves from bytes 4k..4k+3 to 8k..8k+7,
+ * never over an entry not yet read), so no separate float32 m x m matrix is allocated. The numbers are
+ * those of the float32 Gram, exactly (every float32 is a float64).
+ */
 function gram<T extends FloatArray>(backend: LinalgBackend, Phi: Matrix<T>, primal: boolean): Matrix<Float64Array> {
   const m = primal ? Phi.cols : Phi.rows;
   const s = 1 / Phi.cols;
+  const A = zeros(m, m);
   if (Phi.data instanceof Float64Array) {
-    const A = zeros(m, m);
     backend.syrk(primal, s, Phi as Matrix<Float64Array>, 0, A);
     return A;
   }
-  const A32 = zeros(m, m, 'float32');
-  backend.syrk(primal, s, Phi as Matrix<Float32Array>, 0, A32);
-  return { rows: m, cols: m, data: Float64Array.from(A32.data) };
+  const narrow = new Float32Array(A.data.buffer, A.data.byteOffset, m * m);
+  backend.syrk(primal, s, Phi as Matrix<Float32Array>, 0, { rows: m, cols: m, data: narrow });
+  const wide = A.data;
+  for (let k = m * m - 1; k >= 0; k--) wide[k] = narrow[k];
+  return A;
+}
+
+/**
+ * Stops with a SimulationError when the Gram's diagonal is not finite. Its entries are the sums of squares
+ * of the columns (primal) or rows (dual) of Phi, so every entry of Phi enters one of them and a NaN or an
+ * infinity in Phi shows here: an O(min(n, p)) check instead of a pass over Phi. Only then is Phi scanned,
+ * to name the first bad entry (or the Gram overflowed although Phi is finite).
+ */
+function checkGramDiagonal<T extends FloatArray>(A: Matrix<Float64Array>, Phi: Matrix<T>, what: string, featuresName: string): void {
+  const m = A.rows;
+  for (let i = 0; i < m; i++) {
+    const v = A.data[i * m + i];
+    if (v - v !== 0) {
+      assertFinite(`${what}: ${featuresName}`, Phi.data, Phi.cols);
+      throw new SimulationError(
+        'non-finite',
+        `${what}: the Gram matrix of the ${featuresName} overflowed (diagonal entry ${i} is ${String(v)}) although the features are finite; they are too large for ${Phi.data instanceof Float32Array ? 'float32' : 'float64'}`,
+      );
+    }
+  }
 }
 
 export interface SpdSolve {
@@ -85,33 +114,47 @@ export interface SpdSolve {
 const MAX_CONDITION = 1e12;
 
 /**
- * Solves A x = rhs for symmetric positive (semi-)definite A (A is overwritten only by the eigh fallback's
- * copy, never in place): Cholesky with a conditioning check, else the pseudo-inverse from eigh with a
- * warning naming `what`. `expectSingular` skips Cholesky (a known rank deficiency, e.g. lambda = 0 with
- * an intercept in the dual form) and does not warn.
+ * Solves A x = rhs for symmetric positive (semi-)definite A: Cholesky with a conditioning check, else the
+ * pseudo-inverse from eigh with a warning naming `what`. `expectSingular` skips Cholesky (a known rank
+ * deficiency, e.g. lambda = 0 with an intercept in the dual form) and does not warn.
+ * A must hold both triangles. By default A is not modified (the factor goes to a copy); with `overwrite`
+ * (scipy's overwrite_a) the factorisation runs in place on A's lower triangle (no n x n copy) and A's
+ * contents are undefined afterwards. The eigh fallback rebuilds A from its untouched upper triangle and the
+ * saved diagonal (LAPACK's dpotrf leaves the other triangle alone).
  */
-export function solveSpd(backend: LinalgBackend, A: Matrix<Float64Array>, rhs: Float64Array, what: string, expectSingular = false): SpdSolve {
+export function solveSpd(backend: LinalgBackend, A: Matrix<Float64Array>, rhs: Float64Array, what: string, expectSingular = false, overwrite = false): SpdSolve {
   const n = A.rows;
   const warnings: string[] = [];
   if (!expectSingular) {
+    const F: Matrix<Float64Array> = overwrite ? A : { rows: n, cols: n, data: A.data.slice() };
+    const diagonal = new Float64Array(n);
+    for (let i = 0; i < n; i++) diagonal[i] = F.data[i * n + i];
     try {
-      const L = backend.cholesky(A);
+      backend.choleskyInPlace(F);
       let lo = Infinity;
       let hi = 0;
       for (let i = 0; i < n; i++) {
-        const v = L.data[i * n + i];
+        const v = F.data[i * n + i];
         lo = Math.min(lo, v);
         hi = Math.max(hi, v);
       }
       const condBound = (hi / lo) ** 2;
       if (Number.isFinite(condBound) && condBound <= MAX_CONDITION) {
-        const x = backend.choleskySolve(L, { rows: n, cols: 1, data: rhs }).data;
+        const x = backend.choleskySolve(F, { rows: n, cols: 1, data: rhs }).data;
         return { x, solver: 'cholesky', warnings };
       }
       warnings.push(`${what}: the ${n}x${n} system is ill-conditioned (cond >= ${condBound.toExponential(2)}); solved by eigendecomposition (pseudo-inverse) instead of Cholesky`);
     } catch (e) {
       if (!(e instanceof LinalgError) || e.kind !== 'not-positive-definite') throw e;
       warnings.push(`${what}: the ${n}x${n} system is not numerically positive definite (${e.message}); solved by eigendecomposition (pseudo-inverse) instead of Cholesky`);
+    }
+    if (overwrite) {
+      // Rebuild A's lower triangle from its upper one and the saved diagonal.
+      const a = A.data;
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < i; j++) a[i * n + j] = a[j * n + i];
+        a[i * n + i] = diagonal[i];
+      }
     }
   }
   const { values, vectors } = backend.eigh(A);
@@ -137,9 +180,18 @@ export function solveSpd(backend: LinalgBackend, A: Matrix<Float64Array>, rhs: F
 
 /**
  * Fits the ridge readout (see the module comment). Phi: n x p features (float64 or float32), y: n labels.
- * Throws a SimulationError when the fitted weights are not finite.
+ * Throws a SimulationError when Phi holds a NaN or an infinity (named `featuresName` in the message, with
+ * the first bad entry; found from the Gram's diagonal, see checkGramDiagonal) or when the fitted weights are
+ * not finite.
  */
-export function fitRidge<T extends FloatArray>(backend: LinalgBackend, Phi: Matrix<T>, y: Float64Array, opts: RidgeOptions, what = 'ridge'): RidgeFit {
+export function fitRidge<T extends FloatArray>(
+  backend: LinalgBackend,
+  Phi: Matrix<T>,
+  y: Float64Array,
+  opts: RidgeOptions,
+  what = 'ridge',
+  featuresName = 'features',
+): RidgeFit {
   const n = Phi.rows;
   const p = Phi.cols;
   if (y.length !== n) throw new RangeError(`${what}: y has length ${y.length}, Phi has ${n} rows`);
@@ -157,6 +209,7 @@ export function fitRidge<T extends FloatArray>(backend: LinalgBackend, Phi: Matr
   const yc = new Float64Array(n);
   for (let i = 0; i < n; i++) yc[i] = y[i] - ybar;
   const A = gram(backend, Phi, primal);
+  checkGramDiagonal(A, Phi, what, featuresName);
   const m = A.rows;
   const Ad = A.data;
   if (phibar && primal) {
@@ -190,7 +243,7 @@ export function fitRidge<T extends FloatArray>(backend: LinalgBackend, Phi: Matr
   // lambda = 0 with an intercept in the dual form: C K C has the constant vector in its kernel.
   const expectSingular = lam === 0 && !primal && opts.intercept;
   const form = primal ? 'primal' : 'dual';
-  const sol = solveSpd(backend, A, rhs, `${what} (${form}, lambda_sum = ${lam})`, expectSingular);
+  const sol = solveSpd(backend, A, rhs, `${what} (${form}, lambda_sum = ${lam})`, expectSingular, true);
   let a: Float64Array;
   if (primal) {
     a = sol.x;

@@ -38,7 +38,7 @@ import { drawSpikeDirection, srfWeights } from './srf-features.js';
 import { exactRisk } from './exact-risk.js';
 import { stepAnatomy, type SpectrumSummary, type StepAnatomy } from './anatomy.js';
 import { summarize, type SummaryTree } from './summary.js';
-import { assertFinite, assertFiniteScalar, SimulationError } from './errors.js';
+import { assertFiniteScalar, SimulationError } from './errors.js';
 
 /** Risk, test MSE and train error of one readout (the network's or a baseline's). */
 export interface ReadoutResult {
@@ -188,8 +188,12 @@ export function runSeed(config: ExperimentConfig, seed: number, backend: LinalgB
   const t0 = performance.now();
   const warnings: string[] = [];
   const { d, width: N, precision } = config;
-  if (config.step.trainReadout) {
-    throw new SimulationError('unsupported', 'step.trainReadout: training the readout during the steps is not implemented by simulate yet; set it to false');
+  if (config.step.trainReadout && (config.model !== 'network' || config.step.steps < 2)) {
+    warnings.push(
+      config.model !== 'network'
+        ? 'step.trainReadout: no effect with model = "srf" (no gradient steps are simulated)'
+        : `step.trainReadout: no effect with step.steps = ${config.step.steps} (both gradients of a step are taken at (W0, a0) and the ridge refits a); it matters from two steps on`,
+    );
   }
   const keys = splitKeys(rootKey(seed), ['teacher', 'W0', 'a0', 'step', 'ridge', 'test', 'srf']);
   const student = getActivation(config.student.activation);
@@ -241,8 +245,8 @@ export function runSeed(config: ExperimentConfig, seed: number, backend: LinalgB
       ({ Phi, y } = chunkedFeatures(backend, config, teacher, W, ridgeKeys));
       applyActivation(backend, student, 'value', Phi.data, Phi.data, null);
     }
-    assertFinite(`${what}: features sigma(X ${weights})`, Phi.data, N);
-    const fit = fitRidge(backend, Phi, y, config.ridge, what);
+    // Non-finite features are caught by fitRidge from the Gram's diagonal (no separate pass over Phi).
+    const fit = fitRidge(backend, Phi, y, config.ridge, what, `features sigma(X ${weights})`);
     warnings.push(...fit.warnings);
     return { fit, trainError: meanSquaredError(y, readout(backend, Phi, fit.a, fit.b)), y };
   };

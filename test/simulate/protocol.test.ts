@@ -52,6 +52,31 @@ describe('negative gradient G', () => {
     });
   }
 
+  // The loss is quadratic in a, so central differences in a are exact up to rounding (eps L / h ~ 1e-11
+  // with h = 1e-5); 1e-9 absolute (entries of g_a are O(0.01-0.1)) still catches a wrong 1/n0, 1/sqrt N or sign.
+  for (const student of ['tanh', 'relu', 'poly:0.3,1,0.5,-0.2']) {
+    it(`the readout gradient g_a matches finite differences of the loss in a (${student})`, () => {
+      const { act, W, a0, X0, y } = smallProblem(student, 4);
+      const { ga } = negativeGradient(backend, act, X0, y, W, a0);
+      const a = a0.slice();
+      const h = 1e-5;
+      let maxErr = 0;
+      let maxG = 0;
+      for (let i = 0; i < a.length; i++) {
+        a[i] = a0[i] + h;
+        const lp = stepLoss(backend, act, X0, y, W, a);
+        a[i] = a0[i] - h;
+        const lm = stepLoss(backend, act, X0, y, W, a);
+        a[i] = a0[i];
+        maxErr = Math.max(maxErr, Math.abs(-(lp - lm) / (2 * h) - ga[i]));
+        maxG = Math.max(maxG, Math.abs(ga[i]));
+      }
+      expect(ga.length).toBe(W.cols);
+      expect(maxG).toBeGreaterThan(1e-3);
+      expect(maxErr).toBeLessThan(1e-9);
+    });
+  }
+
   it('u = X0^T (y0 - f0) / n0 and f0 = sigma(X0 W) a0 / sqrt N, by explicit loops', () => {
     const { act, W, a0, X0, y } = smallProblem('tanh', 5);
     const { u, f0 } = negativeGradient(backend, act, X0, y, W, a0);
@@ -122,6 +147,46 @@ describe('runSteps', () => {
     let diff = 0;
     for (let k = 0; k < W.data.length; k++) diff = Math.max(diff, Math.abs(fresh.W1.data[k] - W.data[k]));
     expect(diff).toBeGreaterThan(1e-3);
+  });
+
+  it('step.trainReadout: (W, a) move together by eta_eff sqrt(N) times their gradients at the same point', () => {
+    const d = 10;
+    const N = 6;
+    const n0 = 9;
+    const key = rootKey(14);
+    const act = getActivation('tanh');
+    const teacher = drawSingleIndexTeacher(foldIn(key, 't'), d, getActivation('relu'), 0.1);
+    const W0 = drawW0(foldIn(key, 'W'), d, N, 'gaussian') as Matrix<Float64Array>;
+    const a0 = drawA0(foldIn(key, 'a'), N, 'gaussian');
+    const stepKey = foldIn(key, 'step');
+    const base = { backend, activation: act, teacher, W0, a0, n0, key: stepKey, keepFirstGradient: false };
+    const step = { eta: 0.4, scaling: 'one' as const, steps: 3, batches: 'fresh' as const };
+    const trained = runSteps({ ...base, step: { ...step, trainReadout: true } });
+    const fixed = runSteps({ ...base, step });
+    // Explicit: batch t from foldIn(stepKey, t); simultaneous updates with the multiplier eta sqrt(N).
+    const c = 0.4 * Math.sqrt(N);
+    let W = { rows: d, cols: N, data: W0.data.slice() };
+    let a = a0.slice();
+    for (let t = 0; t < 3; t++) {
+      const kt = foldIn(stepKey, t);
+      const X0 = drawGaussianInputs(foldIn(kt, 'X'), n0, d, 'float64') as Matrix<Float64Array>;
+      const { y } = teacherLabels(backend, teacher, X0, foldIn(kt, 'noise'));
+      const { G, ga } = negativeGradient(backend, act, X0, y, W, a);
+      W = { rows: d, cols: N, data: W.data.map((w, k) => w + c * G.data[k]) };
+      a = a.map((ai, i) => ai + c * ga[i]);
+    }
+    for (let k = 0; k < W.data.length; k++) expect(trained.W1.data[k]).toBeCloseTo(W.data[k], 12);
+    for (let i = 0; i < N; i++) expect(trained.a[i]).toBeCloseTo(a[i], 12);
+    // Without it a stays a0 and, from the second step on, W differs.
+    expect(Array.from(fixed.a)).toEqual(Array.from(a0));
+    let diff = 0;
+    for (let k = 0; k < W.data.length; k++) diff = Math.max(diff, Math.abs(fixed.W1.data[k] - W.data[k]));
+    expect(diff).toBeGreaterThan(1e-4);
+    // One step: W1 is the same either way (both gradients at (W0, a0)).
+    const one = { ...step, steps: 1 };
+    const w1t = runSteps({ ...base, step: { ...one, trainReadout: true } }).W1.data;
+    const w1f = runSteps({ ...base, step: one }).W1.data;
+    expect(Array.from(w1t)).toEqual(Array.from(w1f));
   });
 
   it('effective step sizes of the three scalings', () => {

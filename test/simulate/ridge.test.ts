@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { getBackend } from '../../src/linalg/index.js';
-import type { Matrix } from '../../src/linalg/matrix.js';
-import { fitRidge, lambdaSum } from '../../src/simulate/ridge.js';
+import type { FloatArray, Matrix } from '../../src/linalg/matrix.js';
+import { fitRidge, lambdaSum, solveSpd } from '../../src/simulate/ridge.js';
 import { SimulationError } from '../../src/simulate/errors.js';
 
 const backend = getBackend();
@@ -192,6 +192,65 @@ describe('fitRidge against the reference normal equations', () => {
     expect(fit.warnings.join('\n')).toMatch(/ridge \(primal, lambda_sum = 0\): the 6x6 system is (ill-conditioned|not numerically positive definite)/);
     // The minimum-norm least-squares solution splits the weight of the duplicated column evenly.
     expect(fit.a[4]).toBeCloseTo(fit.a[5], 8);
+  });
+
+  it('the fallback after a failed in-place Cholesky works on the rebuilt Gram: least-squares residual orthogonal to the features', () => {
+    // The Cholesky factor overwrites the Gram's lower triangle; eigh must see the Gram again, not the factor.
+    const n = 40;
+    const p = 7;
+    for (const precision of ['float64', 'float32'] as const) {
+      const { Phi, y } = problem(n, p, 62);
+      for (let i = 0; i < n; i++) Phi.data[i * p + 6] = Phi.data[i * p + 2];
+      const P: Matrix<FloatArray> = precision === 'float64' ? Phi : { rows: n, cols: p, data: Float32Array.from(Phi.data) };
+      const fit = fitRidge(backend, P, y, { lambda: 0, normalization: 'sum', intercept: false });
+      expect(fit.solver).toBe('eigh');
+      for (let j = 0; j < p; j++) {
+        let s = 0;
+        for (let i = 0; i < n; i++) {
+          let f = 0;
+          for (let k = 0; k < p; k++) f += (P.data[i * p + k] * fit.a[k]) / Math.sqrt(p);
+          s += P.data[i * p + j] * (y[i] - f);
+        }
+        // |Phi_j| |y| ~ 40: float64 normal equations hold to ~1e-12 relative, float32 Gram to ~1e-6.
+        expect(Math.abs(s)).toBeLessThan(precision === 'float64' ? 1e-8 : 1e-3);
+      }
+    }
+  });
+
+  it('solveSpd leaves A unchanged unless overwrite is asked for', () => {
+    const A = { rows: 3, cols: 3, data: new Float64Array([4, 1, 0.5, 1, 3, 0.2, 0.5, 0.2, 2]) };
+    const copy = A.data.slice();
+    const b = new Float64Array([1, 2, 3]);
+    const x = solveSpd(backend, A, b, 'test').x;
+    expect(Array.from(A.data)).toEqual(Array.from(copy));
+    for (let i = 0; i < 3; i++) expect(copy[i * 3] * x[0] + copy[i * 3 + 1] * x[1] + copy[i * 3 + 2] * x[2]).toBeCloseTo(b[i], 13);
+    const y = solveSpd(backend, A, b, 'test', false, true).x;
+    expect(maxDiff(x, y)).toBeLessThan(1e-15);
+    expect(Array.from(A.data)).not.toEqual(Array.from(copy));
+  });
+
+  for (const [n, p] of [[20, 6], [6, 20]]) {
+    for (const precision of ['float64', 'float32'] as const) {
+      it(`a NaN or an infinity in the features stops the fit naming the entry (${n > p ? 'primal' : 'dual'}, ${precision})`, () => {
+        const { Phi, y } = problem(n, p, 81);
+        const P: Matrix<FloatArray> = precision === 'float64' ? Phi : { rows: n, cols: p, data: Float32Array.from(Phi.data) };
+        P.data[3 * p + 4] = NaN;
+        expect(() => fitRidge(backend, P, y, { lambda: 0.1, normalization: 'sum', intercept: false }, 'ridge readout', 'features sigma(X W1)')).toThrow(
+          /ridge readout: features sigma\(X W1\): NaN at entry \(3, 4\)/,
+        );
+        P.data[3 * p + 4] = 0.5;
+        P.data[5 * p + 1] = -Infinity;
+        expect(() => fitRidge(backend, P, y, { lambda: 0.1, normalization: 'sum', intercept: true })).toThrow(/features: -Infinity at entry \(5, 1\)/);
+      });
+    }
+  }
+
+  it('a float32 Gram that overflows although the features are finite is reported, not returned', () => {
+    const { Phi, y } = problem(12, 4, 91);
+    const P = { rows: 12, cols: 4, data: Float32Array.from(Phi.data) };
+    // (4e19)^2 / p = 4e38 exceeds float32's largest finite value 3.4e38 however the scaling is ordered.
+    P.data[2 * 4 + 1] = 4e19;
+    expect(() => fitRidge(backend, P, y, { lambda: 0.1, normalization: 'sum', intercept: false })).toThrow(/Gram matrix of the features overflowed.*float32/);
   });
 
   it('rejects lambda < 0 naming the parameter', () => {
