@@ -45,12 +45,12 @@ function cli(args: string[]): unknown {
 }
 
 async function redraws(page: Page): Promise<number> {
-  return page.evaluate(() => (window as unknown as { featlearnExplorer: Api }).featlearnExplorer.redraws);
+  return page.evaluate(() => (globalThis as unknown as { featlearnExplorer: Api }).featlearnExplorer.redraws);
 }
 
 /** Waits until the page has completed more than `n` redraws and none is pending. */
 async function waitRedraw(page: Page, n: number): Promise<void> {
-  await page.waitForFunction((k) => ((window as unknown as { featlearnExplorer?: Api }).featlearnExplorer?.redraws ?? 0) > k, n, { timeout: 20_000 });
+  await page.waitForFunction((k) => ((globalThis as unknown as { featlearnExplorer?: Api }).featlearnExplorer?.redraws ?? 0) > k, n, { timeout: 20_000 });
 }
 
 const api = <T>(page: Page, fn: (a: Api) => T): Promise<T> => page.evaluate(`(${fn.toString()})(window.featlearnExplorer)`) as Promise<T>;
@@ -124,7 +124,7 @@ describe.skipIf(skip)('explorer in chromium (set FEATLEARN_SKIP_BROWSER=1 to ski
     await page.locator('#ctl-ridge-lambda').fill('-1'); // log10 slider: lambda = 0.1
     await page.selectOption('#ctl-y', 'trainError');
     await waitRedraw(page, n + 3);
-    await page.waitForFunction(() => !document.querySelector('.status.error'));
+    await expect.poll(() => page.locator('.status.error').count(), { timeout: 10_000 }).toBe(0);
     const url = page.url();
     expect(url).toContain('alpha0=1.25');
     const state = await api(page, (a) => a.state());
@@ -165,7 +165,7 @@ describe.skipIf(skip)('explorer in chromium (set FEATLEARN_SKIP_BROWSER=1 to ski
     await page.goto(new URL('/?d=100&from=0.5&to=2&simPoints=2&seeds=2', server.url).href);
     await waitRedraw(page, 0);
     await page.click('#simulate');
-    await page.waitForFunction(() => (window as unknown as { featlearnExplorer: Api }).featlearnExplorer.simStatus !== 'running', undefined, { timeout: 45_000 });
+    await page.waitForFunction(() => (globalThis as unknown as { featlearnExplorer: Api }).featlearnExplorer.simStatus !== 'running', undefined, { timeout: 45_000 });
     expect(await api(page, (a) => a.simStatus)).toBe('done');
     const pts = await api(page, (a) => a.simPoints());
     expect(pts.map((p) => p.value)).toEqual([0.5, 2]);
@@ -174,19 +174,19 @@ describe.skipIf(skip)('explorer in chromium (set FEATLEARN_SKIP_BROWSER=1 to ski
       expect(risk.n).toBe(2);
       expect(Number.isFinite(risk.mean) && risk.mean > 0).toBe(true);
     }
-    await page.waitForFunction(() => (window as unknown as { featlearnExplorer: Api }).featlearnExplorer.figure()!.rows.filter((r) => r.series === 'network (simulation)').length === 2);
+    await page.waitForFunction(() => (globalThis as unknown as { featlearnExplorer: Api }).featlearnExplorer.figure()!.rows.filter((r) => r.series === 'network (simulation)').length === 2);
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: join(artifacts, 'explorer.png'), fullPage: true });
 
     await page.click('#simulate');
     await page.click('#cancel');
-    await page.waitForFunction(() => (window as unknown as { featlearnExplorer: Api }).featlearnExplorer.simStatus !== 'running', undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => (globalThis as unknown as { featlearnExplorer: Api }).featlearnExplorer.simStatus !== 'running', undefined, { timeout: 20_000 });
     expect(await api(page, (a) => a.simStatus)).toBe('cancelled');
   }, 90_000);
 
   it('multi-index view: delta_alg equals `featlearn threshold`, the Hessian points arrive from a worker', async () => {
     await page.goto(new URL('/?view=multi&mi.to=8', server.url).href);
-    await page.waitForFunction(() => (window as unknown as { featlearnExplorer?: Api }).featlearnExplorer?.multiIndex().deltaAlg != null, undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => (globalThis as unknown as { featlearnExplorer?: Api }).featlearnExplorer?.multiIndex().deltaAlg != null, undefined, { timeout: 30_000 });
     expect(await page.locator('#spinner').isVisible()).toBe(true);
     // the page answers while the worker computes
     const t0 = Date.now();
@@ -195,7 +195,7 @@ describe.skipIf(skip)('explorer in chromium (set FEATLEARN_SKIP_BROWSER=1 to ski
     const mi = await api(page, (a) => a.multiIndex());
     const ref = cli(['threshold', '--set', 'teacher.link=phase-retrieval', '--set', 'training.loss=logcosh', '--set', 'delta=8', '--no-nn']) as { deltaAlg: number };
     expect(Math.abs(mi.deltaAlg! - ref.deltaAlg)).toBeLessThanOrEqual(1e-8);
-    await page.waitForFunction(() => (window as unknown as { featlearnExplorer: Api }).featlearnExplorer.multiIndex().points.length > 0, undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => (globalThis as unknown as { featlearnExplorer: Api }).featlearnExplorer.multiIndex().points.length > 0, undefined, { timeout: 30_000 });
     await page.screenshot({ path: join(artifacts, 'explorer-multi-index.png') });
   }, 60_000);
 });
