@@ -9,7 +9,36 @@ import { join } from 'node:path';
 import { renderFigure } from '../../plot/render.js';
 import { figureResultSpec } from './plot.js';
 import type { FigureResult } from './run.js';
-import type { CurveFigure, DynamicsFigure } from './types.js';
+import type { RunnableFigure } from './types.js';
+
+/** One line per panel of what was run. */
+function panelLines(def: RunnableFigure, r: FigureResult): string[] {
+  switch (def.kind) {
+    case 'curve':
+      return def.panels.map(
+        (p) =>
+          `- panel "${p.title}": ${p.quantity} against ${p.sweep}; series ${p.series.map((s) => `"${s.label}"`).join(', ')}; simulated models ${(def[r.mode].models ?? p.models).filter((m) => p.models.includes(m)).join(', ')}; references ${p.references.join(', ') || 'none'}`,
+      );
+    case 'dynamics':
+      return def.panels.map((p) => `- panel "${p.title}": ${p.quantity} of gradient descent against ${p.sweep}; series ${p.series.map((s) => `"${s.label}"`).join(', ')}; thresholds ${p.thresholds.join(', ')}`);
+    case 'hessian': {
+      const s = def[r.mode];
+      return [
+        `- setting: ${JSON.stringify(def.base)}, Hessian at the initial point`,
+        `- histograms: every eigenvalue of the dense Hessian at d = ${s.histogramD}, δ = ${def.histogramDeltas.join(' and ')}, ${s.histogramSeeds} seed(s) pooled`,
+        `- Lanczos: the ${def.lanczosK} smallest eigenpairs at d = ${s.d}, δ ∈ {${s.x.join(', ')}}, ${r.seeds} seeds; theory: bottomPrediction at ${s.theoryPoints} log-spaced δ in [${def.xRange.join(', ')}] plus the simulated ones`,
+      ];
+    }
+    case 'grokking': {
+      const s = def[r.mode];
+      return [`- setting: ${JSON.stringify(def.base)}`, `- gradient descent: d = ${s.d}, δ ∈ {${s.x.join(', ')}}, ${s.steps} steps, ${s.record} recorded times, ${r.seeds} seeds`];
+    }
+    case 'dependence': {
+      const s = def[r.mode];
+      return [`- setting: ${JSON.stringify(def.base)}`, `- δ_NN for ${Object.entries(s.widths).map(([a, ms]) => `${a} (m = ${ms.join(', ')})`).join('; ')}; bisection relative tolerance ${s.relTol}; ${s.samples} Monte Carlo draws when k + m > 3`];
+    }
+  }
+}
 
 type Cell = string | number | boolean | null | undefined;
 
@@ -46,7 +75,7 @@ export function figureCsv(r: FigureResult): string {
 const fmt = (x: number | null | undefined, digits = 4): string => (x === null || x === undefined ? '—' : Math.abs(x) !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e5) ? x.toExponential(digits - 1) : x.toPrecision(digits));
 
 /** report.md text (module comment). */
-export function figureReport(def: CurveFigure | DynamicsFigure, r: FigureResult): string {
+export function figureReport(def: RunnableFigure, r: FigureResult): string {
   const a = r.agreement;
   const out = [
     `# ${r.id}: ${r.title}`,
@@ -57,19 +86,15 @@ export function figureReport(def: CurveFigure | DynamicsFigure, r: FigureResult)
     '',
     '## What was run',
     '',
-    `- mode: ${r.mode} (d = ${r.d}, ${r.seeds} seeds per simulated point, ${r.points.length} simulated points)`,
-    `- command: \`featlearn reproduce ${r.id}${r.mode === 'quick' ? ' --quick' : ''}${r.seeds !== def[r.mode].seeds ? ` --seeds ${r.seeds}` : ''}\``,
-    ...def.panels.map((p) =>
-      'models' in p
-        ? `- panel "${p.title}": ${p.quantity} against ${p.sweep}; series ${p.series.map((s) => `"${s.label}"`).join(', ')}; simulated models ${(def[r.mode].models ?? p.models).filter((m) => p.models.includes(m)).join(', ')}; references ${p.references.join(', ') || 'none'}`
-        : `- panel "${p.title}": ${p.quantity} of gradient descent against ${p.sweep}; series ${p.series.map((s) => `"${s.label}"`).join(', ')}; thresholds ${p.thresholds.join(', ')}`,
-    ),
+    def.kind === 'dependence' ? `- mode: ${r.mode} (theory only, ${r.points.length} computed values)` : `- mode: ${r.mode} (d = ${r.d}, ${r.seeds} seeds per simulated point, ${r.points.length} simulated points)`,
+    `- command: \`featlearn reproduce ${r.id}${r.mode === 'quick' ? ' --quick' : ''}${'seeds' in def[r.mode] && r.seeds !== (def[r.mode] as { seeds: number }).seeds ? ` --seeds ${r.seeds}` : ''}\``,
+    ...panelLines(def, r),
     `- featlearn ${r.provenance.featlearn}${r.provenance.gitCommit ? ` (git ${r.provenance.gitCommit.slice(0, 10)})` : ''}, backend ${r.provenance.backend}, ${r.provenance.threads} BLAS threads`,
     `- seconds spent: ${r.seconds.toFixed(1)}`,
     '',
     '## Agreement of theory and simulation',
     '',
-    ...(a.applicable === false ? [`- not measured: ${a.tolerance.reason}`] : []),
+    ...(a.applicable === false ? [`- not measured: ${a.tolerance.reason}`, ...(a.pass ? [] : [`- result: FAIL, ${a.outside.length} check(s) failed`])] : []),
     `- largest deviation: ${a.maxAbsDeviation === null ? '— (no standard errors)' : `${a.maxAbsDeviation.toFixed(2)} standard errors`}${a.at ? ` (${a.at})` : ''}`,
     a.applicable === false ? '' : `- tolerance: |theory − mean| ≤ ${a.tolerance.sems} sem + ${(100 * a.tolerance.relative).toFixed(0)}% of the theory; ${a.tolerance.reason}`,
     a.applicable === false ? '' : `- result: ${a.pass ? 'PASS, every simulated point within the tolerance' : `FAIL, ${a.outside.length} point(s) outside, ${a.missing.length} missing`}`,
@@ -80,6 +105,7 @@ export function figureReport(def: CurveFigure | DynamicsFigure, r: FigureResult)
     '|---|---|---|---|---|---|---|---|',
     ...r.points.map((p) => `| ${p.panel} | ${p.series} | ${p.model} | ${fmt(p.x)} | ${fmt(p.theory)} | ${fmt(p.simulation?.mean)} | ${fmt(p.simulation?.sem, 2)} | ${p.deviation === null ? '—' : p.deviation.toFixed(2)} |`),
   ];
+  if (r.notes && r.notes.length > 0) out.push('', '## Findings', '', ...r.notes.map((n) => `- ${n}`));
   const failures = r.lines.flatMap((l) => l.failures.map((f) => `- ${l.panel} ${l.series} (${l.method}) at x = ${f.x ?? '—'}: ${f.reason}`));
   if (failures.length > 0) out.push('', '## Theory failures (left out of the lines)', '', ...failures);
   const warnings = [...new Set(r.points.flatMap((p) => p.warnings))];
@@ -93,7 +119,7 @@ export interface WrittenFiles {
 }
 
 /** Writes the five files of a figure result into `dir` (created when missing). */
-export async function writeFigureFiles(def: CurveFigure | DynamicsFigure, r: FigureResult, dir: string): Promise<WrittenFiles> {
+export async function writeFigureFiles(def: RunnableFigure, r: FigureResult, dir: string): Promise<WrittenFiles> {
   mkdirSync(dir, { recursive: true });
   const { svg, png } = await renderFigure(figureResultSpec(def, r));
   const files: [string, string | Buffer][] = [

@@ -4,12 +4,13 @@
  * standard error; the thresholds of `thresholds()` (src/theory/multi-index; delta_alg established,
  * delta_NN our reconstruction of Montanari & Wang 2026, *verify*) as vertical lines. Cost: seeds x points
  * GD runs of `training.steps` steps on n = delta d samples (O(steps n d m) each), plus delta_NN when
- * requested (minutes).
+ * requested (once per setting, nn-threshold.ts: 10-40 s for m = 1).
  */
 import { resolveDynamicsConfig, type DynamicsConfig } from '../../models/dynamics-config.js';
 import { provenance } from '../../provenance/record.js';
 import { runDynamicsSeeds } from '../../simulate/dynamics/index.js';
 import { thresholds } from '../../theory/multi-index/index.js';
+import { nnThreshold } from './nn-threshold.js';
 import { mergeConfig, type FigureLine, type FigurePoint, type FigureResult, type RunFigureOptions } from './run.js';
 import type { DynamicsFigure } from './types.js';
 
@@ -35,18 +36,23 @@ export async function runDynamicsFigure(def: DynamicsFigure, opts: RunFigureOpti
   const total = dynamicsPointCount(def, mode);
   const points: FigurePoint[] = [];
   const lines: FigureLine[] = [];
+  const notes: string[] = [];
   let done = 0;
   for (const panel of def.panels) {
     for (const se of panel.series.filter((x) => !s.series || s.series.includes(x.label))) {
       const base = mergeConfig(panel.base, se.config, { d: s.d }) as Record<string, unknown>;
       const ref = resolveDynamicsConfig({ ...base, [panel.sweep]: s.x[0] }, `figure ${def.id}, panel ${panel.id}, series "${se.label}"`);
       for (const which of panel.thresholds) {
+        if (which === 'deltaNN' && panel.nnSeries && !panel.nnSeries.includes(se.label)) continue;
+        if (which === 'deltaAlg' && lines.some((l) => l.panel === panel.id && l.series === 'δ_alg')) continue;
         try {
-          const th = thresholds(ref, { skipNN: which !== 'deltaNN' });
-          const value = which === 'deltaAlg' ? th.deltaAlg : th.deltaNN;
+          // delta_NN once per setting (nn-threshold.ts: cached; bisection to 1e-3)
+          const nn = which === 'deltaNN' ? nnThreshold(ref) : null;
+          const value = which === 'deltaAlg' ? thresholds(ref, { skipNN: true }).deltaAlg : nn!.value;
           const label = which === 'deltaAlg' ? 'δ_alg' : `δ_NN, ${se.label}`;
           if (!lines.some((l) => l.panel === panel.id && l.series === label)) {
-            lines.push({ panel: panel.id, series: label, method: 'threshold', horizontal: false, points: [{ x: value, y: null }], failures: value === null ? [{ x: null, reason: `${which}: no transition found` }] : [] });
+            lines.push({ panel: panel.id, series: label, method: 'threshold', horizontal: false, points: [{ x: value, y: null }], failures: value === null ? [{ x: null, reason: `${which}: ${nn?.reason ?? 'no transition found'}` }] : [] });
+            if (nn) notes.push(`δ_NN, ${se.label}: ${nn.value === null ? `none (${nn.reason})` : `${nn.value.toPrecision(4)} (our reconstruction at the initial point; ${nn.method} law; ${nn.seconds.toFixed(1)} s)`}`);
           }
         } catch (e) {
           lines.push({ panel: panel.id, series: which, method: 'threshold', horizontal: false, points: [], failures: [{ x: null, reason: (e as Error).message }] });
@@ -74,6 +80,7 @@ export async function runDynamicsFigure(def: DynamicsFigure, opts: RunFigureOpti
     points,
     lines,
     agreement: { tolerance, maxAbsDeviation: null, at: null, outside: [], missing: [], pass: true, applicable: false },
+    notes,
     seconds: (performance.now() - t0) / 1000,
     provenance: provenance(),
   };

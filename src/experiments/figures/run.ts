@@ -14,6 +14,7 @@ import { provenance, type Provenance } from '../../provenance/record.js';
 import { floors, theory, theoryCurve, withSweepValue, type TheoryOptions, type TheoryPoint } from '../../theory/index.js';
 import { comparePoint, type ComparePoint } from '../compare.js';
 import { QUANTITIES } from './quantities.js';
+import { spectrumHistogram } from './spectrum-histogram.js';
 import type { CurveFigure, CurvePanel, FigureMode, SimulatedModel, Tolerance } from './types.js';
 
 /** One simulated point beside its theory. */
@@ -21,7 +22,8 @@ export interface FigurePoint {
   panel: string;
   series: string;
   /** The simulated model ("gd": gradient descent of a dynamics figure). */
-  model: SimulatedModel | 'gd';
+  /** ('theory': a computed value with no simulation, e.g. a threshold of a theory-only figure.) */
+  model: SimulatedModel | 'gd' | 'lanczos' | 'theory';
   /** The swept key's value. */
   x: number;
   quantity: string;
@@ -39,12 +41,15 @@ export interface FigurePoint {
 export interface FigureLine {
   panel: string;
   series: string;
-  method: 'theory' | 'randomFeatures' | 'linearFloor' | 'nullRisk' | 'threshold';
+  /** 'histogram': bars from points[i].x to points[i].x2 of height y; 'simulation': a simulated mean along x. */
+  method: 'theory' | 'randomFeatures' | 'linearFloor' | 'nullRisk' | 'threshold' | 'histogram' | 'simulation' | 'reference';
   /** true: a horizontal line at points[0].y; a threshold is a vertical line at points[0].x. */
   horizontal: boolean;
-  points: { x: number | null; y: number | null }[];
+  points: { x: number | null; y: number | null; x2?: number | null }[];
   /** Theory failures along the line (x and reason). */
   failures: { x: number | null; reason: string }[];
+  /** Also draw a marker at every point (a line of a few theory values). */
+  markers?: boolean;
 }
 
 export interface FigureAgreement {
@@ -72,6 +77,8 @@ export interface FigureResult {
   points: FigurePoint[];
   lines: FigureLine[];
   agreement: FigureAgreement;
+  /** Figure-specific findings for report.md (thresholds computed, escape times, what was excluded). */
+  notes?: string[];
   seconds: number;
   provenance: Provenance;
 }
@@ -264,6 +271,12 @@ export async function runCurveFigure(def: CurveFigure, opts: RunFigureOptions = 
       }
     }
   }
+  const notes: string[] = [];
+  for (const h of def.histograms ?? []) {
+    const r = await spectrumHistogram(h, mode, def[mode].d, { workers: opts.workers, backend: opts.backend });
+    lines.push(...r.lines);
+    notes.push(...r.notes);
+  }
   let maxAbs: number | null = null;
   let at: string | null = null;
   for (const pt of points) {
@@ -285,6 +298,7 @@ export async function runCurveFigure(def: CurveFigure, opts: RunFigureOptions = 
     points,
     lines,
     agreement: { tolerance: tol, maxAbsDeviation: maxAbs, at, outside, missing, pass: outside.length === 0 && missing.length === 0 },
+    ...(notes.length > 0 ? { notes } : {}),
     seconds: (performance.now() - t0) / 1000,
     provenance: provenance(),
   };
