@@ -54,15 +54,9 @@ export function serveCommand(globals: () => GlobalOptions): Command {
       for (const k of ['maxQueue', 'maxD', 'maxN', 'maxSamples', 'maxSeeds', 'maxSweepPoints', 'maxBodyBytes'] as const) {
         if (flags[k] !== undefined) limits[k] = flags[k];
       }
-      if (!isLoopbackHost(flags.host)) {
-        process.stderr.write(
-          `featlearn serve: WARNING: binding to ${flags.host}, not a loopback address: anyone who can reach this machine on port ${flags.port} can use the explorer and queue simulations on it (there is no authentication). Use --host 127.0.0.1 to keep it local.\n`,
-        );
-      }
       const server = await startServer({ port: flags.port, host: flags.host, staticDir: flags.static, limits, quiet: opts.quiet || opts.json });
-      if (opts.json) process.stdout.write(`${JSON.stringify({ url: server.url, port: server.port })}\n`);
-      else process.stdout.write(`featlearn explorer at ${server.url} (Ctrl-C to stop)\n`);
-      await new Promise<void>((resolve) => {
+      // the signal handlers go in before the URL is printed: whoever waits for the URL may stop us at once
+      const stopped = new Promise<void>((resolve) => {
         const stop = (signal: NodeJS.Signals): void => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
@@ -72,5 +66,13 @@ export function serveCommand(globals: () => GlobalOptions): Command {
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
       });
+      if (!isLoopbackHost(flags.host)) {
+        process.stderr.write(
+          `featlearn serve: WARNING: bound to ${flags.host}, not a loopback address: anyone who can reach this machine on port ${server.port} can use the explorer and queue simulations on it (there is no authentication). Use --host 127.0.0.1 to keep it local.\n`,
+        );
+      }
+      if (opts.json) process.stdout.write(`${JSON.stringify({ url: server.url, port: server.port })}\n`);
+      else process.stdout.write(`featlearn explorer at ${server.url} (Ctrl-C to stop)\n`);
+      await stopped;
     });
 }
