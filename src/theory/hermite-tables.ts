@@ -317,14 +317,14 @@ export function clearConditionalTableCache(): void {
 
 function copyTables(t: ConditionalTables): ConditionalTables {
   return {
-    kappa: t.kappa.slice(),
-    weights: t.weights.slice(),
-    mu0: t.mu0.slice(),
-    mu1: t.mu1.slice(),
-    mu2Squared: t.mu2Squared.slice(),
-    h: t.h.slice(),
-    h1: t.h1.slice(),
-    hh: t.hh.slice(),
+    kappa: new Float64Array(t.kappa),
+    weights: new Float64Array(t.weights),
+    mu0: new Float64Array(t.mu0),
+    mu1: new Float64Array(t.mu1),
+    mu2Squared: new Float64Array(t.mu2Squared),
+    h: new Float64Array(t.h),
+    h1: new Float64Array(t.h1),
+    hh: new Float64Array(t.hh),
     order: t.order,
     errorEstimate: t.errorEstimate,
     zeroColumns: [...t.zeroColumns],
