@@ -28,8 +28,10 @@
  * nested, refined per node until the three moments change by at most `tolerance`; see `gaussianMoments`);
  * activations with kinks but no closed form use the adaptive per-node quadrature of src/activations, split
  * at the moving kinks.
- * Cost: (24 + 36 + 54)/2 kappa nodes (odd or even activations fill half by parity) x ~135 evaluations per
- * activation for tanh/tanh, ~0.3 ms on a quiet machine; results are memoised (`clearConditionalTableCache`).
+ * Cost for tanh/tanh at the benchmark's geometry: (24 + 36 + 54)/2 kappa nodes (odd or even activations fill
+ * half by parity) x ~135 inner points x 2 activations ~ 15 000 evaluations, 0.5–0.8 ms of CPU on a loaded
+ * machine (was ~75 000 with the piecewise Gauss–Legendre inner rule and orders 24, 48, 96); results are
+ * memoised (`clearConditionalTableCache`).
  */
 import { gaussHermite } from '../numerics/gaussHermite.js';
 import { NumericsError } from '../numerics/errors.js';
