@@ -157,11 +157,18 @@ export interface AnatomyData {
   notes: string[];
 }
 
+/** The eta range of the anatomy view: the x range when x = eta, else 0 to max(4, 2 eta). */
+export function anatomyEtaRange(s: ExplorerState): [number, number] {
+  const sw = sweepOf(s);
+  return sw.key === 'eta' ? [sw.from, sw.to] : [0, Math.max(4, 2 * Number(s.values['step.eta']))];
+}
+
 /** The anatomy of the state's step (module comment); eta grid from the x range when x = eta, else 0..4. */
 export function anatomyData(s: ExplorerState): AnatomyData {
   const config = stateConfig(s);
   const sw = sweepOf(s);
-  const etas = sw.key === 'eta' ? sw.values : sweepValues(0, Math.max(4, config.step.eta), 81);
+  const [from, to] = anatomyEtaRange(s);
+  const etas = sw.key === 'eta' ? sw.values : sweepValues(from, to, 81);
   const lines = etas.map((eta) => {
     const a = stepAnatomy(withSweepValue(config, 'eta', eta));
     return { eta, top: a.bbp.topSingularValue, edge: a.bbp.bulkEdge, beta: a.overlapBeta2, u: a.bbp.leftOverlap2, a0: a.bbp.rightOverlap2, gamma2: a.gamma2 };
@@ -188,9 +195,9 @@ export function anatomyFigure(data: AnatomyData, sim: SimPoint[]): FigurePlot {
     rows.push({ panel: 'top', series: 'BBP outlier s₁(W₁)', method: 'theory', mark: 'line', x: l.eta, y: l.top });
     rows.push({ panel: 'top', series: 'bulk edge', method: 'threshold', mark: 'line', x: l.eta, y: l.edge });
     rows.push({ panel: 'overlap', series: '⟨v₁, β⋆⟩²', method: 'theory', mark: 'line', x: l.eta, y: l.beta });
-    rows.push({ panel: 'overlap', series: '⟨v₁, u/|u|⟩²', method: 'reference', mark: 'line', x: l.eta, y: l.u });
-    rows.push({ panel: 'overlap', series: '⟨r₁, a₀⟩²', method: 'linearFloor', mark: 'line', x: l.eta, y: l.a0 });
-    rows.push({ panel: 'overlap', series: 'γ² = cos²(u, β⋆)', method: 'nullRisk', mark: 'line', x: l.eta, y: l.gamma2 });
+    rows.push({ panel: 'overlap', series: '⟨v₁, u/|u|⟩²', method: 'theory', mark: 'line', x: l.eta, y: l.u });
+    rows.push({ panel: 'overlap', series: '⟨r₁, a₀⟩²', method: 'theory', mark: 'line', x: l.eta, y: l.a0 });
+    rows.push({ panel: 'overlap', series: 'γ² = cos²(u, β⋆)', method: 'reference', mark: 'line', x: l.eta, y: l.gamma2 });
   }
   for (const p of sim) {
     if (p.value === null) continue;
@@ -210,8 +217,8 @@ export function anatomyFigure(data: AnatomyData, sim: SimPoint[]): FigurePlot {
       { id: 'overlap', title: 'alignment against η', x: { title: 'η' }, y: { title: 'squared overlap', domain: [0, 1] } },
     ],
     rows,
-    width: 300,
-    height: 260,
+    width: 215,
+    height: 230,
   };
 }
 

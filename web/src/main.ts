@@ -9,7 +9,7 @@
 import './style.css';
 import type { FigurePlot } from '../../src/plot/spec.js';
 import { cliCommands, configYaml, CONFIG_FILE, download, figureCsv } from './export.js';
-import { anatomyData, anatomyFigure, curveFigure, fmt, issuesByKey, learningCurve, type CurveData, type SimPoint } from './figures.js';
+import { anatomyData, anatomyEtaRange, anatomyFigure, curveFigure, fmt, issuesByKey, learningCurve, type CurveData, type SimPoint } from './figures.js';
 import type { MiMessage, MiRequest } from './multi-index-worker.js';
 import { FigureView } from './plot.js';
 import { startSimulation } from './simulate-client.js';
@@ -391,7 +391,7 @@ function updateCli(): void {
 function miDeltas(): number[] {
   const from = Math.max(1e-3, Number(state.values['mi.from']));
   const to = Math.max(from * 1.01, Number(state.values['mi.to']));
-  const n = 14;
+  const n = 24;
   return Array.from({ length: n }, (_, i) => from * (to / from) ** (i / (n - 1)));
 }
 
@@ -399,16 +399,22 @@ function miFigure(): FigurePlot {
   const rows: FigurePlot['rows'] = [];
   for (const p of mi.points) {
     if (p.bulkEdge !== null) rows.push({ panel: 'hessian', series: 'bulk edge (lower)', method: 'reference', mark: 'line', x: p.delta, y: p.bulkEdge });
-    if (p.bottom !== null) rows.push({ panel: 'hessian', series: 'bottom eigenvalue (outlier when below the edge)', method: 'theory', mark: 'line', x: p.delta, y: p.bottom });
+    if (p.bottom !== null) rows.push({ panel: 'hessian', series: 'bottom eigenvalue', method: 'theory', mark: 'line', x: p.delta, y: p.bottom });
+    if (p.bulkEdge !== null && p.bottom !== null) rows.push({ panel: 'gap', series: 'outlier gap (edge − bottom)', method: 'theory', mark: 'line', x: p.delta, y: p.bulkEdge - p.bottom });
   }
-  if (mi.deltaAlg !== null) rows.push({ panel: 'hessian', series: 'δ_alg', method: 'threshold', mark: 'vrule', x: mi.deltaAlg, y: null });
-  if (mi.deltaNN !== null) rows.push({ panel: 'hessian', series: 'δ_NN', method: 'linearFloor', mark: 'vrule', x: mi.deltaNN, y: null });
+  for (const panel of ['hessian', 'gap']) {
+    if (mi.deltaAlg !== null && mi.deltaAlg > 0) rows.push({ panel, series: 'δ_alg', method: 'threshold', mark: 'vrule', x: mi.deltaAlg, y: null });
+    if (mi.deltaNN !== null) rows.push({ panel, series: 'δ_NN', method: 'threshold', mark: 'vrule', x: mi.deltaNN, y: null });
+  }
   return {
     title: 'Multi-index target: thresholds and the bottom of the Hessian spectrum',
-    panels: [{ id: 'hessian', title: '', x: { title: 'δ = n/d', log: true }, y: { title: 'eigenvalue of the Hessian' } }],
+    panels: [
+      { id: 'hessian', title: 'bulk edge and bottom eigenvalue', x: { title: 'δ = n/d', log: true }, y: { title: 'eigenvalue of the Hessian' } },
+      { id: 'gap', title: 'outlier below the bulk', x: { title: 'δ = n/d', log: true }, y: { title: 'bulk edge − bottom eigenvalue' } },
+    ],
     rows,
-    width: 560,
-    height: 340,
+    width: 330,
+    height: 300,
   };
 }
 
@@ -417,7 +423,7 @@ function miSummary(): void {
     `δ_alg = ${mi.deltaAlg === null ? '—' : fmt(mi.deltaAlg)}`,
     `δ_NN = ${mi.deltaNN !== null ? fmt(mi.deltaNN) : mi.deltaNNNote || (mi.running ? 'computing…' : '—')}`,
   ];
-  $('#mi-summary').textContent = parts.join('   ');
+  $('#mi-summary').textContent = parts.join('  ·  ');
   $('#spinner').hidden = !mi.running;
   if (mi.error) setStatus('error', mi.error);
 }
@@ -480,8 +486,7 @@ async function showMi(): Promise<void> {
 
 function simGrid(): { key: SweepKey; values: number[] } {
   if (state.view === 'anatomy') {
-    const sw = sweepOf(state);
-    const [from, to] = sw.key === 'eta' ? [sw.from, sw.to] : [0, Math.max(4, Number(state.values['step.eta']))];
+    const [from, to] = anatomyEtaRange(state);
     return { key: 'eta', values: sweepValues(from, to, Number(state.values.simPoints)) };
   }
   const sw = sweepOf(state);

@@ -55,7 +55,7 @@ export class FigureView {
     }
     this.result?.finalize();
     const full = { ...(spec as object), datasets } as TopLevelSpec;
-    this.result = await embed(this.el, full, { actions: false, renderer: 'canvas', tooltip: true });
+    this.result = await embed(this.el, full, { actions: false, renderer: 'canvas', tooltip: true, logLevel: 1 });
     this.shape = shape;
     this.lastWasFast = false;
   }
