@@ -65,6 +65,8 @@ export interface JobManagerOptions {
   subscribeTimeoutMs?: number;
   /** Finished jobs kept for late subscribers (default 100). */
   keepFinished?: number;
+  /** Interval of the heartbeat comments on open streams (default 15000 ms). */
+  heartbeatMs?: number;
 }
 
 export class QueueFullError extends Error {
@@ -105,7 +107,7 @@ export class JobManager {
     this.keepFinished = opts.keepFinished ?? 100;
     this.heartbeat = setInterval(() => {
       for (const job of this.jobs.values()) for (const res of job.clients) res.write(': heartbeat\n\n');
-    }, 15_000);
+    }, opts.heartbeatMs ?? 15_000);
     this.heartbeat.unref();
   }
 

@@ -40,6 +40,8 @@ export interface StartServerOptions {
   subscribeTimeoutMs?: number;
   /** The job worker script (default the compiled src/serve/job-worker.js; tests pass their own). */
   workerScript?: string;
+  /** Interval of the SSE heartbeat comments (default 15000 ms). */
+  heartbeatMs?: number;
 }
 
 export interface RunningServer {
@@ -122,7 +124,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
   const log = (msg: string): void => {
     if (!opts.quiet) process.stderr.write(`featlearn serve: ${msg}\n`);
   };
-  const jobs = new JobManager({ maxQueue: limits.maxQueue, workerScript: opts.workerScript, graceMs: opts.disconnectGraceMs, subscribeTimeoutMs: opts.subscribeTimeoutMs });
+  const jobs = new JobManager({ maxQueue: limits.maxQueue, workerScript: opts.workerScript, graceMs: opts.disconnectGraceMs, subscribeTimeoutMs: opts.subscribeTimeoutMs, heartbeatMs: opts.heartbeatMs });
   const backendName = getBackend().name;
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
@@ -158,7 +160,13 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     }
     const m = /^\/api\/jobs\/([^/]+)(\/events)?$/.exec(path);
     if (m) {
-      const job = jobs.get(decodeURIComponent(m[1]));
+      let id = m[1];
+      try {
+        id = decodeURIComponent(id);
+      } catch {
+        // a malformed escape: no such job
+      }
+      const job = jobs.get(id);
       if (m[2]) {
         if (method !== 'GET') return sendError(res, 405, `${method} not allowed on ${path}; use GET (Server-Sent Events)`, {}, { allow: 'GET' });
         if (!job) return sendError(res, 404, `no job ${JSON.stringify(m[1])} (unknown, or finished long ago)`, { key: 'jobId', value: m[1] });

@@ -283,6 +283,22 @@ describe('serve: queue, cancellation, disconnects, crashes (fake worker)', () =>
     expect((await again).map((e) => e.event)).toEqual(['cancelled']);
   });
 
+  it('open streams get a heartbeat comment', async () => {
+    const t = await testServer({ heartbeatMs: 100 });
+    try {
+      const a = await postJson(t.url, { config: small, seeds: 2 }); // runs until cancelled
+      const ac = new AbortController();
+      const res = await fetch(new URL(`api/jobs/${a.body.jobId}/events`, t.url), { signal: ac.signal });
+      const reader = res.body!.getReader();
+      let text = '';
+      while (!text.includes(': heartbeat')) text += new TextDecoder().decode((await reader.read()).value);
+      ac.abort();
+      expect(text).toContain(': heartbeat\n\n');
+    } finally {
+      await t.stop();
+    }
+  });
+
   it('a crashing worker ends its job with error and the next job runs', async () => {
     const crash = await postJson(s.url, { config: small, seeds: 3 });
     const exit = await postJson(s.url, { config: small, seeds: 4 });
