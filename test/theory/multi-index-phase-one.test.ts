@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { getActivation } from '../../src/activations/index.js';
 import { resolveDynamicsConfig } from '../../src/models/dynamics-config.js';
 import { getMultiIndexTarget } from '../../src/models/multi-index-teacher.js';
+import { capture } from '../cli/capture.js';
 import { initialPhaseOnePoint, populationPhaseOne, thresholds, type PhaseOnePoint } from '../../src/theory/multi-index/index.js';
 
 type Mat = number[][];
@@ -134,4 +135,27 @@ describe('thresholds(config, { phase1: "population" })', () => {
     expect(r.deltaNN!).toBeGreaterThan(0.5);
     expect(r.converged).toBe(true);
   }, 120000);
+});
+
+describe('featlearn threshold --phase1', () => {
+  it('population: the JSON reports the population run and its point; initial = the default; a bad file is an error naming it', async () => {
+    const args = ['--json', 'threshold', '--set', 'student.activation=quadratic', '--set', 'training.loss=logcosh', '--set', 'training.eta=0.2', '--set', 'delta=4', '--preprocessing', 'optimal'];
+    const pop = await capture([...args, '--phase1', 'population']);
+    expect(pop.code).toBe(0);
+    const r = JSON.parse(pop.out);
+    expect(r.phase1Population.detected).toBe(true);
+    expect(r.phase1Population.step).toBeGreaterThanOrEqual(8);
+    expect(r.deltaNNDetail.phase1Source).toMatch(/population/);
+    expect(Math.abs(r.deltaNNDetail.phase1.Q[0][0] - 1)).toBeGreaterThan(0.3);
+    const ini = JSON.parse((await capture([...args, '--phase1', 'initial'])).out);
+    const def = JSON.parse((await capture(args)).out);
+    expect(ini.deltaNNDetail.phase1.Q).toEqual([[1]]);
+    expect(def.deltaNN).toBe(ini.deltaNN);
+    expect(ini.phase1Population).toBeUndefined();
+    // the two phase-1 points give different delta_NN (the point matters)
+    expect(r.deltaNN).not.toBe(ini.deltaNN);
+    const bad = await capture([...args, '--phase1', '/nonexistent/p1.json']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toMatch(/--phase1: cannot read JSON from \/nonexistent\/p1.json/);
+  }, 180000);
 });
