@@ -25,7 +25,7 @@ function plotPanels(def: RunnableFigure, r: FigureResult): PlotPanel[] {
       return [
         { id: 'below', title: `all eigenvalues, δ = ${lo} (below δ_NN)`, x: { title: 'eigenvalue of the Hessian' }, y: { title: 'density' } },
         { id: 'above', title: `all eigenvalues, δ = ${hi} (above δ_NN)`, x: { title: 'eigenvalue of the Hessian' }, y: { title: 'density' } },
-        { id: 'bottom', title: 'bottom of the spectrum (Lanczos)', x: { title: 'δ = n/d', log: true }, y: { title: 'smallest eigenvalue (w excluded)' } },
+        { id: 'bottom', title: 'bottom of the spectrum (Lanczos)', x: { title: 'δ = n/d', log: true }, y: { title: 'smallest eigenvalue' } },
         { id: 'overlap', title: 'its eigenvector and Θ* (Lanczos)', x: { title: 'δ = n/d', log: true }, y: { title: 'overlap² with Θ*' } },
       ];
     }

@@ -277,10 +277,10 @@ const mwGrokking: GrokkingFigure = {
   title: 'Plateau before learning: train and test loss against time',
   paper: MW,
   caption:
-    'Gradient descent (η = 0.1) of one quadratic neuron f = (wᵀx)² on phase retrieval y = (θ*ᵀx)² with the log-cosh loss, at three δ = n/d: the train loss falls while the test error stays high and the overlap with θ* stays small (a plateau), then the network escapes and fits both (delayed generalisation). The plateau grows as δ decreases, as Montanari & Wang 2026 describe near δ_NN; in this finite-d simulation it diverges near δ ≈ 4–5, well above our reconstruction of δ_NN at the initial point (≈ 0.99 for this setting; report.md), whose phase-1 point (the initial one) is not where GD sits after over-fitting the n samples.',
+    'Gradient descent (η = 0.1) of one quadratic neuron f = (wᵀx)² on phase retrieval y = (θ*ᵀx)² with the log-cosh loss, at three δ = n/d: the train loss falls while the test error stays high and the overlap with θ* stays small (a plateau), then the network escapes and fits both (delayed generalisation); curves are means over seeds, whose learning times scatter by a factor ~3 (report.md lists them). The plateau grows as δ decreases, as Montanari & Wang 2026 describe near δ_NN; in this finite-d simulation GD stops learning within the run near δ ≈ 4–5, well above our reconstruction of δ_NN at the initial point (≈ 0.99 for this setting; report.md), whose phase-1 point (the initial one) is not where GD sits after over-fitting the n samples.',
   colorTitle: 'δ = n/d',
   base: { width: 1, student: { activation: 'quadratic' }, teacher: { kind: 'multi-index', link: 'phase-retrieval' }, training: { loss: 'logcosh', eta: 0.1 }, init: { scale: 1, a: 'constant' } },
-  quick: { d: 120, seeds: 3, x: [6, 8, 12], steps: 1500, record: 30 },
+  quick: { d: 200, seeds: 3, x: [5, 6, 8], steps: 1500, record: 30 },
   full: { d: 300, seeds: 4, x: [5, 6, 8, 12], steps: 4000, record: 40 },
 };
 
