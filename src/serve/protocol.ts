@@ -22,6 +22,8 @@ export interface ServeLimits {
   maxSeeds: number;
   /** Largest number of sweep values. */
   maxSweepPoints: number;
+  /** Largest number of gradient steps on the first layer (step.steps). */
+  maxSteps: number;
   /** Jobs waiting or running at once; one more is refused with 429. */
   maxQueue: number;
   /** Largest request body in bytes (413 above it). */
@@ -34,6 +36,7 @@ export const DEFAULT_LIMITS: ServeLimits = {
   maxSamples: 20000,
   maxSeeds: 16,
   maxSweepPoints: 32,
+  maxSteps: 20,
   maxQueue: 4,
   maxBodyBytes: 65536,
 };
@@ -45,6 +48,7 @@ export const LIMIT_FLAGS: Record<keyof ServeLimits, string> = {
   maxSamples: '--max-samples',
   maxSeeds: '--max-seeds',
   maxSweepPoints: '--max-sweep-points',
+  maxSteps: '--max-steps',
   maxQueue: '--max-queue',
   maxBodyBytes: '--max-body-bytes',
 };

@@ -89,6 +89,7 @@ function checkSizes(c: ExperimentConfig, limits: ServeLimits, where: string): vo
   for (const k of ['n', 'n0', 'nTest'] as const) {
     if (c[k] > limits.maxSamples) throw limitError(k, c[k], 'maxSamples', limits, `samples${where}`);
   }
+  if (c.step.steps > limits.maxSteps) throw limitError('step.steps', c.step.steps, 'maxSteps', limits, `gradient steps${where}`);
 }
 
 /** The job of a request body (already JSON-parsed); throws HttpError (400/422). */

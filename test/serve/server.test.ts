@@ -173,6 +173,7 @@ describe('serve: validation and limits', () => {
       [{ config: { d: 100, n: 6000 }, seeds: 1 }, 'n', 6000, 'maxSamples', '--max-samples'],
       [{ config: { d: 100, nTest: 6000 }, seeds: 1 }, 'nTest', 6000, 'maxSamples', '--max-samples'],
       [{ config: small, seeds: 9 }, 'seeds', 9, 'maxSeeds', '--max-seeds'],
+      [{ config: { ...small, step: { steps: 21 } }, seeds: 1 }, 'step.steps', 21, 'maxSteps', '--max-steps'],
       [{ config: small, seeds: 1, sweep: { key: 'eta', values: [1, 2, 3, 4, 5, 6] } }, 'sweep.values', 6, 'maxSweepPoints', '--max-sweep-points'],
       // the width is checked at every sweep value: psi = 20 gives 1200 neurons at d = 60
       [{ config: small, seeds: 1, sweep: { key: 'psi', values: [1, 20] } }, 'width', 1200, 'maxN', '--max-n'],

@@ -1,6 +1,6 @@
 /**
  * `featlearn serve [--port 8080] [--host 127.0.0.1] [--static DIR] [--max-queue N] [--max-d N] [--max-n N]
- * [--max-samples N] [--max-seeds N] [--max-sweep-points N] [--max-body-bytes N]`: the browser explorer and
+ * [--max-samples N] [--max-seeds N] [--max-sweep-points N] [--max-steps N] [--max-body-bytes N]`: the browser explorer and
  * its simulation API (src/serve/server.ts, docs/explorer.md). Prints the URL; warns when bound to a
  * non-loopback address; Ctrl-C (SIGINT) or SIGTERM cancels the jobs and closes the server.
  */
@@ -30,6 +30,7 @@ interface ServeFlags {
   maxSamples?: number;
   maxSeeds?: number;
   maxSweepPoints?: number;
+  maxSteps?: number;
   maxBodyBytes?: number;
 }
 
@@ -46,12 +47,13 @@ export function serveCommand(globals: () => GlobalOptions): Command {
     .option('--max-samples <N>', `largest n, n0 and nTest (default ${L.maxSamples})`, parsePositiveInt)
     .option('--max-seeds <N>', `largest number of seeds per point (default ${L.maxSeeds})`, parsePositiveInt)
     .option('--max-sweep-points <N>', `largest number of sweep values (default ${L.maxSweepPoints})`, parsePositiveInt)
+    .option('--max-steps <N>', `largest number of gradient steps, step.steps (default ${L.maxSteps})`, parsePositiveInt)
     .option('--max-body-bytes <N>', `largest request body in bytes (default ${L.maxBodyBytes})`, parsePositiveInt)
     .action(async (flags: ServeFlags) => {
       const opts = globals();
       const { startServer, isLoopbackHost } = await import('../../serve/server.js');
       const limits: Partial<ServeLimits> = {};
-      for (const k of ['maxQueue', 'maxD', 'maxN', 'maxSamples', 'maxSeeds', 'maxSweepPoints', 'maxBodyBytes'] as const) {
+      for (const k of ['maxQueue', 'maxD', 'maxN', 'maxSamples', 'maxSeeds', 'maxSweepPoints', 'maxSteps', 'maxBodyBytes'] as const) {
         if (flags[k] !== undefined) limits[k] = flags[k];
       }
       const server = await startServer({ port: flags.port, host: flags.host, staticDir: flags.static, limits, quiet: opts.quiet || opts.json });
