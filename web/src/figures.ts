@@ -48,6 +48,8 @@ export function stateConfig(s: ExplorerState): ExperimentConfig {
 
 type YKey = 'risk' | 'trainError' | 'testMSE';
 
+let rfCache: { key: string; rf: { x: number; y: number | null }[] } | null = null;
+
 /** The learning curve of the state (module comment). */
 export function learningCurve(s: ExplorerState): CurveData {
   const config = stateConfig(s);
@@ -56,13 +58,19 @@ export function learningCurve(s: ExplorerState): CurveData {
   // floors do not depend on the swept keys except through n (linear ridge, not plotted): computed once
   const points = theoryCurve(config, sw.key, sw.values, { anatomy: false, floors: false });
   const rfConfig: ExperimentConfig = { ...config, step: { ...config.step, eta: 0 }, theory: { ...config.theory, method: 'auto' } };
-  let rf: { x: number; y: number | null }[];
-  if (sw.key === 'eta') {
-    const p = theory(rfConfig, { anatomy: false, floors: false });
-    rf = sw.values.map((x) => ({ x, y: p[y] }));
-  } else {
-    rf = theoryCurve(rfConfig, sw.key, sw.values, { anatomy: false, floors: false }).map((p, i) => ({ x: sw.values[i], y: p[y] }));
+  // the baseline does not move with eta: kept while its own config and the sweep are unchanged
+  const rfKey = JSON.stringify([rfConfig, sw.key, sw.values, y]);
+  if (rfCache?.key !== rfKey) {
+    let rf: { x: number; y: number | null }[];
+    if (sw.key === 'eta') {
+      const p = theory(rfConfig, { anatomy: false, floors: false });
+      rf = sw.values.map((x) => ({ x, y: p[y] }));
+    } else {
+      rf = theoryCurve(rfConfig, sw.key, sw.values, { anatomy: false, floors: false }).map((p, i) => ({ x: sw.values[i], y: p[y] }));
+    }
+    rfCache = { key: rfKey, rf };
   }
+  const rf = rfCache.rf;
   const fl = floors(config);
   const failures = points.filter((p) => !p.ok).map((p) => `${sw.key} = ${fmt(p.value ?? NaN)}: ${p.reason}${p.message ? ` (${p.message})` : ''}`);
   return {
