@@ -294,7 +294,14 @@ export class JobManager {
       this.pump();
       return;
     }
-    const worker = new Worker(script, { workerData: job.data satisfies JobWorkerData, env: { ...process.env, FEATLEARN_THREADS: '1' }, stdout: true, stderr: false });
+    let worker: Worker;
+    try {
+      worker = new Worker(script, { workerData: job.data satisfies JobWorkerData, env: { ...process.env, FEATLEARN_THREADS: '1' }, stdout: true, stderr: false });
+    } catch (e) {
+      this.finish(job, 'error', { message: `cannot start the simulation worker: ${(e as Error).message}` });
+      this.pump();
+      return;
+    }
     worker.stdout.resume();
     job.worker = worker;
     worker.on('message', (m: JobWorkerMessage) => {

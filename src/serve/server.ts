@@ -177,7 +177,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
       if (method !== 'DELETE') return sendError(res, 405, `${method} not allowed on ${path}; use DELETE to cancel`, {}, { allow: 'DELETE' });
       if (!job) return sendError(res, 404, `no job ${JSON.stringify(m[1])} (unknown, or finished long ago)`, { key: 'jobId', value: m[1] });
       jobs.cancel(job.id);
-      return sendJson(res, 200, { cancelled: true, state: job.state });
+      return sendJson(res, 200, { cancelled: job.state === 'cancelled', state: job.state });
     }
     return sendError(res, 404, `no API endpoint ${path}`);
   }

@@ -258,6 +258,9 @@ describe('serve: queue, cancellation, disconnects, crashes (fake worker)', () =>
     const eventsD = await readEvents(s.url, d.body.jobId);
     expect(eventsD.map((e) => e.event)).toEqual(['queued', 'started', 'progress', 'point', 'progress', 'done']);
     expect(eventsD.at(-1)!.data.provenance).toMatchObject({ backend: 'fake', seed: 0, config: { d: 60 } });
+    // a finished job keeps its result
+    const late = await fetch(new URL(`api/jobs/${d.body.jobId}`, s.url), { method: 'DELETE' });
+    expect(await late.json()).toEqual({ cancelled: false, state: 'done' });
   });
 
   it('a client that disconnects cancels its job after the grace period; a late subscriber gets the replay', async () => {
