@@ -13,7 +13,9 @@
  *              cannot fit an even target: see docs/thresholds.md)
  *
  * Usage: npm run build && nohup node scripts/validate-transition.mjs [seeds] [settings] > log 2>&1 &
- * (defaults 4 seeds, "quadratic,tanh"; "quadratic-long" = 16000 steps at delta 3 and 4). Appends JSON lines to data/validate-transition.jsonl; resumable:
+ * (defaults 4 seeds, "quadratic,tanh"; "quadratic-long" = 16000 steps at delta 3 and 4).
+ * `node scripts/validate-transition.mjs diagnose`: Lanczos on the simulated Hessian at the final point below
+ * the transition vs the reconstruction at the same (M, Q) (kind "diagnostic" lines). Appends JSON lines to data/validate-transition.jsonl; resumable:
  * (setting, delta, seed) already in the file are skipped, and so is the theory line of a setting.
  * FEATLEARN_DIST overrides the compiled tree (default ../dist/src).
  */
@@ -30,6 +32,36 @@ const { runDynamics } = await load('simulate/dynamics/index.js');
 const { thresholds } = await load('theory/multi-index/index.js');
 
 const out = resolve(here, '../data/validate-transition.jsonl');
+const write = (o) => appendFileSync(out, JSON.stringify(o) + '\n');
+
+if (process.argv[2] === 'diagnose') {
+  // `node scripts/validate-transition.mjs diagnose`: below the empirical transition (quadratic, delta = 3 and 2,
+  // seed 1), the bottom of the SIMULATED Hessian (Lanczos) at the final point against the reconstruction
+  // evaluated at the same (M = 0, Q) and at the simulated phase-1 point.
+  const { getMultiIndexTarget } = await load('models/multi-index-teacher.js');
+  const { getActivation } = await load('activations/index.js');
+  const { hessianLaw, bottomPrediction } = await load('theory/multi-index/index.js');
+  for (const [delta, seed] of [[3, 1], [2, 1]]) {
+    const r = runDynamics(resolveDynamicsConfig({ d: 400, delta, width: 1, seed, student: { activation: 'quadratic' }, training: { loss: 'logcosh', eta: 0.02, steps: 4000, record: 10 }, hessian: { at: 'final', k: 6, which: 'smallest', maxIterations: 800 } }));
+    const h = r.hessian[0];
+    const M = r.final.overlap[0][0];
+    const c = r.final.cosines[0];
+    const Q = (M / c) ** 2 - M * M;
+    const p1 = r.phase1End;
+    const rec = { kind: 'diagnostic', setting: 'quadratic', delta, seed, finalOverlap2: c * c, finalQ: Q, gradNorm: r.final.gradNorm, lanczos: h.smallest.eigen.map((e) => [e.value, e.thetaStar]), ok: h.smallest.ok };
+    const lawAt = (pt) => hessianLaw(getMultiIndexTarget('phase-retrieval'), 0, getActivation('quadratic'), { name: 'logcosh' }, pt);
+    rec.theoryAtFinal = bottomPrediction(lawAt({ M: [[0]], Q: [[Q]], a: [1], b: 0 }), delta);
+    rec.phase1 = { step: p1.step, Q: p1.orthogonalGram[0][0], M: p1.overlap[0][0] };
+    try {
+      rec.theoryAtPhase1 = bottomPrediction(lawAt({ M: p1.overlap, Q: p1.orthogonalGram, a: [1], b: 0 }), delta);
+    } catch (e) {
+      rec.theoryAtPhase1Error = String(e);
+    }
+    write(rec);
+    console.error(JSON.stringify(rec));
+  }
+  process.exit(0);
+}
 const seeds = Number(process.argv[2] ?? 4);
 const only = (process.argv[3] ?? 'quadratic,tanh').split(',');
 
@@ -46,11 +78,10 @@ if (existsSync(out)) {
   for (const line of readFileSync(out, 'utf8').split('\n')) {
     if (!line.trim()) continue;
     const r = JSON.parse(line);
+    if (r.kind === 'diagnostic') continue;
     done.add(r.kind === 'theory' ? `theory:${r.setting}` : `${r.setting}:${r.delta}:${r.seed}`);
   }
 }
-const write = (o) => appendFileSync(out, JSON.stringify(o) + '\n');
-
 const configOf = (s, delta, seed) =>
   resolveDynamicsConfig({
     d: s.d,
