@@ -8,7 +8,7 @@ careful numpy user would:
            f0 = S @ a0 / sqrt(N); M = D * ((y0 - f0) a0^T / sqrt N) in place;
            W1 = W0 + eta_tilde N (X0^T M) / n0        (the full gradient, one gemm)
   readout: features Phi = tanh(X @ W1) written chunk by chunk into one n x N array (64 MiB input chunks);
-           primal ridge (N <= n): A = Phi^T Phi / N by ?syrk on the F-ordered view (no copy), + lambda I,
+           primal ridge (N <= n): A = Phi^T Phi / N by ?syrk (numpy's Phi.T @ Phi), + lambda I,
            Cholesky (scipy cho_factor/cho_solve, float64), rhs = Phi^T y / sqrt(N); train error.
   risk:    Monte Carlo on nTest fresh inputs in 64 MiB chunks: mean (tanh(X beta*) - tanh(X W1) a / sqrt N)^2.
 float32: X, W, Phi and the gemms/syrk in float32; the Gram is solved in float64 (as featlearn does).
@@ -18,7 +18,8 @@ Usage:  python3 bench/ref/onestep.py --d 2000 --width 2000 --n0 1000 --n 6000 --
         prints one JSON object: {"times": [seconds per repeat], "risk", "trainError", "peakRssBytes",
         "baselineRssBytes"};
         python3 bench/ref/onestep.py serve --d ... --precision ...   (what bench/run.mjs uses)
-        answers JSON-line requests on stdin: {"cmd": "run", "seed": s} -> {"time", "risk", "trainError"},
+        answers JSON-line requests on stdin: {"cmd": "run", "seed": s} -> {"time", "cpu" (process CPU seconds),
+        "risk", "trainError"},
         {"cmd": "mem"} -> {"peakRssBytes", "baselineRssBytes"}, {"cmd": "quit"}.
 peakRssBytes is the peak resident memory of this process (ru_maxrss) and baselineRssBytes the resident
 memory before the first run (after importing numpy/scipy): peak - baseline is what the runs allocated.
@@ -31,7 +32,6 @@ import time
 
 import numpy as np
 import scipy.linalg
-from scipy.linalg import blas
 
 
 def rss_bytes():
@@ -79,10 +79,12 @@ def run(d, N, n0, n, ntest, dtype, seed, eta=1.0, lam=0.01):
         y[s:e] = np.tanh(X @ beta)
         np.matmul(X, W1, out=Phi[s:e])
     np.tanh(Phi, out=Phi)
-    syrk = blas.ssyrk if dtype == np.float32 else blas.dsyrk
-    # Phi (C order, n x N) is Phi.T in F order: syrk(trans=0) on it gives Phi^T Phi without a copy.
-    A = syrk(1.0 / N, Phi.T, trans=0, lower=1)
-    A = np.asarray(A, dtype=np.float64)
+    # Phi.T @ Phi: numpy's matmul recognises a product with its own transpose and calls ?syrk (half the
+    # flops of a gemm), on numpy's own OpenBLAS. (scipy.linalg.blas.?syrk would run on scipy's separate
+    # OpenBLAS, whose threads then compete with numpy's still-spinning ones: slower, in numpy's disfavour.)
+    G = Phi.T @ Phi
+    A = np.multiply(G, 1.0 / N, dtype=np.float64)  # the Gram / N in float64, one pass, no extra copy
+    del G
     A[np.diag_indices(N)] += lam
     rhs = (Phi.T @ y.astype(dtype)).astype(np.float64) / sqrtN
     c = scipy.linalg.cho_factor(A, lower=True, overwrite_a=True, check_finite=False)
@@ -117,8 +119,9 @@ def serve(args, dtype):
             reply = {"peakRssBytes": rss_bytes(), "baselineRssBytes": baseline}
         elif req["cmd"] == "run":
             t0 = time.perf_counter()
+            c0 = time.process_time()
             risk, train = run(args.d, args.width, args.n0, args.n, args.ntest, dtype, int(req.get("seed", 0)))
-            reply = {"time": time.perf_counter() - t0, "risk": risk, "trainError": train}
+            reply = {"time": time.perf_counter() - t0, "cpu": time.process_time() - c0, "risk": risk, "trainError": train}
         else:
             reply = {"error": f"unknown command {req['cmd']!r}"}
         print(json.dumps(reply), flush=True)

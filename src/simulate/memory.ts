@@ -6,7 +6,9 @@
  * throughout). e = 8 bytes (float64) or 4 (float32); Gram matrices and decompositions are float64.
  *   step:      X0 (n0 x d) + pre-activations and backpropagated signal (2 n0 x N)
  *   readout:   features Phi (n x N; the baseline's Phi0 replaces it), with baselines the inputs X (n x d), else
- *              an input chunk; the Gram matrix and its Cholesky factor (2 min(n, N)^2 x 8, plus min(n,N)^2 e in float32)
+ *              an input chunk; the Gram matrix, factorised in place (min(n, N)^2 x 8; in float32 it is formed
+ *              inside that buffer, src/simulate/ridge.ts). The eigh fallback of an ill-conditioned solve
+ *              needs about 3 more such matrices; it is rare and not counted.
  *   linear:    (baselines) the Gram of the raw inputs and its eigenvectors, 2 min(n, d)^2 x 8
  *   anatomy:   a float64 copy of W1 and of sqrt(N) G, and their thin SVD factors (~ 4 d N x 8)
  *   risk:      exact: about 2 N^2 x 8 (pairwise neuron covariances); Monte Carlo: a test chunk.
@@ -50,7 +52,7 @@ export function estimateMemory(s: MemoryShape): MemoryEstimate {
   const keepG = s.anatomy && s.steps > 0;
   const weights = (2 + (keepG ? 1 : 0)) * d * N * e;
   const m = Math.min(n, N);
-  const gram = 2 * m * m * 8 + (e === 4 ? m * m * 4 : 0);
+  const gram = m * m * 8;
   const inputs = s.baselines ? n * d * e : Math.min(s.chunkRows, n) * d * e;
   const stages: Record<string, number> = {
     step: s.steps > 0 ? weights + n0 * d * e + 2 * n0 * N * e : weights,
