@@ -9,7 +9,9 @@ careful numpy user would:
            W1 = W0 + eta_tilde N (X0^T M) / n0        (the full gradient, one gemm)
   readout: features Phi = tanh(X @ W1) written chunk by chunk into one n x N array (64 MiB input chunks);
            primal ridge (N <= n): A = Phi^T Phi / N by ?syrk (numpy's Phi.T @ Phi), + lambda I,
-           Cholesky (scipy cho_factor/cho_solve, float64), rhs = Phi^T y / sqrt(N); train error.
+           Cholesky (numpy.linalg.cholesky, float64; scipy solve_triangular), rhs = Phi^T y / sqrt(N);
+           train error. Every level-3 call runs on numpy's OpenBLAS (scipy bundles a second one whose
+           threads would compete with numpy's idle spinning ones).
   risk:    Monte Carlo on nTest fresh inputs in 64 MiB chunks: mean (tanh(X beta*) - tanh(X W1) a / sqrt N)^2.
 float32: X, W, Phi and the gemms/syrk in float32; the Gram is solved in float64 (as featlearn does).
 
@@ -87,11 +89,15 @@ def run(d, N, n0, n, ntest, dtype, seed, eta=1.0, lam=0.01):
     del G
     A[np.diag_indices(N)] += lam
     rhs = (Phi.T @ y.astype(dtype)).astype(np.float64) / sqrtN
-    c = scipy.linalg.cho_factor(A, lower=True, overwrite_a=True, check_finite=False)
-    a = scipy.linalg.cho_solve(c, rhs, check_finite=False)
+    # numpy's own Cholesky (again numpy's OpenBLAS: no second thread pool), then two triangular solves
+    # (level 2, single-threaded).
+    L = np.linalg.cholesky(A)
+    del A
+    a = scipy.linalg.solve_triangular(L, rhs, lower=True, check_finite=False)
+    a = scipy.linalg.solve_triangular(L, a, lower=True, trans="T", check_finite=False)
     pred = (Phi @ a.astype(dtype)) / sqrtN
     train = float(np.mean((y - pred) ** 2))
-    del Phi, A, c
+    del Phi, L
 
     # Monte Carlo risk, chunked.
     rows = chunk_rows(d, N, np.dtype(dtype).itemsize)
