@@ -14,12 +14,15 @@
  * forms where they exist, quadrature split at the kinks otherwise): mu0 = nu_0, mu1 = nu_1 / sqrt(c),
  * mu2^2 = E sigma^2 - nu_0^2 - nu_1^2; likewise h = nu*_0, h1 = nu*_1, hh = E sigma*^2.
  *
- * Accuracy: the kappa rule's order is raised by a factor 1.5 (24, 36, 54, 81, ... up to `maxOrder`) until a set of moments the
+ * Accuracy: the kappa rule's order is doubled (24, 48, 96, ... up to `maxOrder`) until a set of moments the
  * sRF equations use (E mu0^2, E mu1^2, E mu2^2, E mu1^4, E mu2^4, E mu0 h, E k mu1 h, E mu1 h1, E hh,
  * E k^2 mu1^2) changes by at most `tolerance` (relative to E sigma^2 E sigma*^2), and the finer table is
  * kept; the smooth Gaussian convolutions make these integrands analytic when c > 0 and rho > 0, so the
- * error of Gauss–Hermite decays exponentially in sqrt(order) and the finer table's error is far below the
- * change (tanh/tanh at the benchmark's geometry: error 3e-11 at order 24, 4e-13 at 32, 2e-16 at 48). Columns that vanish within
+ * error of Gauss–Hermite decays exponentially in sqrt(order) and the finer table's error is well below the
+ * change. Doubling, not a smaller factor, because the check's moments carry no 1/(1 + V(k)) weight and the
+ * solver's integrands converge more slowly at large steps: erf/sigmoid, eta_tilde = 3, alpha0 = 0.5 — a
+ * factor 1.5 (24, 36, 54, 81, 122) stopped at 122 nodes with a train error still 6e-8 off (relative to 400
+ * nodes); doubling stops at 192 (1e-10). Columns that vanish within
  * 1e-13 of the activation's scale (mu0 of an odd student without spike, ...; mu2^2 within 1e-12 of its square,
  * the rounding of E sigma^2 - mu0^2 - mu1^2) are set to exactly 0 so that
  * the solver's "mu0 ≡ 0" branch is taken instead of a least-squares fit to rounding noise.
@@ -28,10 +31,10 @@
  * nested, refined per node until the three moments change by at most `tolerance`; see `gaussianMoments`);
  * activations with kinks but no closed form use the adaptive per-node quadrature of src/activations, split
  * at the moving kinks.
- * Cost for tanh/tanh at the benchmark's geometry: (24 + 36 + 54)/2 kappa nodes (odd or even activations fill
- * half by parity) x ~135 inner points x 2 activations ~ 15 000 evaluations, 0.5–0.8 ms of CPU on a loaded
- * machine (was ~75 000 with the piecewise Gauss–Legendre inner rule and orders 24, 48, 96); results are
- * memoised (`clearConditionalTableCache`).
+ * Cost for tanh/tanh at the benchmark's geometry: (24 + 48 + 96)/2 kappa nodes (odd or even activations fill
+ * half by parity) x ~135 inner points x 2 activations ~ 22 000 evaluations (was ~75 000 with the piecewise
+ * Gauss–Legendre inner rule, ~300 and then ~600 points per node); results are memoised
+ * (`clearConditionalTableCache`).
  */
 import { gaussHermite } from '../numerics/gaussHermite.js';
 import { NumericsError } from '../numerics/errors.js';
@@ -83,7 +86,7 @@ export interface ConditionalTables {
   hh: Float64Array;
   /** Order of the kappa rule. */
   order: number;
-  /** Largest change of the checked moments under the last raise of the kappa order, or of any inner
+  /** Largest change of the checked moments under the last doubling of the kappa order, or of any inner
    * integral under its last refinement (relative). */
   errorEstimate: number;
   /** Columns set to exactly zero (e.g. "mu0" for an odd student without spike). */
@@ -93,7 +96,7 @@ export interface ConditionalTables {
 export interface ConditionalTableOptions {
   /** Fixed order of the kappa rule (no convergence check of it; the inner rule is still checked). */
   order?: number;
-  /** First order of the sequence (default 24; each next order is 1.5 times the previous). */
+  /** First order of the doubling sequence (default 24). */
   minOrder?: number;
   /** Largest order tried (default 512). */
   maxOrder?: number;
@@ -390,9 +393,9 @@ function computeTables(s: Activation, t: Activation, geometry: SrfGeometry, opts
     const scale = Math.max(1e-300, Math.sqrt(prev[1] + prev[2] + prev[0]) * Math.sqrt(prev[8]), prev[0] + prev[1] + prev[2]);
     const diff = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i]))) / scale;
     errorEstimate = Infinity;
-    // the order of the kappa rule, raised by a factor 1.5 until two successive tables agree
+    // the order of the kappa rule, doubled until two successive tables agree
     while (true) {
-      const nextOrder = Math.ceil(order * 1.5);
+      const nextOrder = order * 2;
       if (nextOrder > maxOrder) {
         throw new NumericsError(
           'conditionalTables',
