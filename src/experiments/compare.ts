@@ -13,7 +13,7 @@ import type { LinalgBackend } from '../linalg/backend.js';
 import type { ExperimentConfig, ExperimentConfigInput } from '../models/experiment-config.js';
 import { resolveExperimentConfig } from '../models/experiment-config.js';
 import { featlearnVersion } from '../provenance/version.js';
-import { simulate, type SimulationResult } from '../simulate/run.js';
+import { simulate, type ProgressEvent, type SimulationResult } from '../simulate/run.js';
 import { stats, type Stats, type SummaryTree } from '../simulate/summary.js';
 import { theory, withSweepValue, type SrfSweepKey, type TheoryPoint } from '../theory/index.js';
 
@@ -58,6 +58,8 @@ export interface CompareOptions {
   backend?: LinalgBackend;
   /** Called after each point. */
   onPoint?: (done: number, total: number) => void;
+  /** Passed to simulate: called as each seed of the point starts and finishes. */
+  onProgress?: (e: ProgressEvent) => void;
 }
 
 function getStats(tree: SummaryTree | undefined, path: string): Stats | null {
@@ -93,7 +95,7 @@ export async function comparePoint(config: ExperimentConfig, opts: CompareOption
   const th = theory(config, { backend: opts.backend, anatomy: true, floors: true });
   const rfConfig: ExperimentConfig = { ...config, step: { ...config.step, eta: 0 }, theory: { ...config.theory, method: 'auto' } };
   const rf = theory(rfConfig, { backend: opts.backend, anatomy: false, floors: false });
-  const sim = await simulate(config, { seeds: opts.seeds ?? 4, workers: opts.workers, force: opts.force, backend: opts.backend });
+  const sim = await simulate(config, { seeds: opts.seeds ?? 4, workers: opts.workers, force: opts.force, backend: opts.backend, onProgress: opts.onProgress });
   const S = sim.summary;
   const rows: CompareRow[] = [
     row('risk', th.risk, getStats(S, 'risk')),

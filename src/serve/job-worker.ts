@@ -24,7 +24,14 @@ async function run(): Promise<void> {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     const cfg: ExperimentConfig = v === null || !sweep ? config : withSweepValue(config, sweep.key, v);
-    const p = await comparePoint(cfg, { seeds, workers: 0, backend });
+    const p = await comparePoint(cfg, {
+      seeds,
+      workers: 0,
+      backend,
+      onProgress: (e) => {
+        if (e.stage === 'finished' && e.done < seeds) port!.postMessage({ type: 'progress', done: i * seeds + e.done, total } satisfies JobWorkerMessage);
+      },
+    });
     port!.postMessage({
       type: 'point',
       index: i,

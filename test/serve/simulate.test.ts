@@ -55,10 +55,13 @@ describe('serve: simulations in the worker', () => {
     expect(accepted.body).toMatchObject({ points: 2, position: 0 });
     const events = await readEvents(s.url, accepted.body.jobId);
     const names = events.map((e) => e.event);
-    expect(names).toEqual(['queued', 'started', 'progress', 'point', 'progress', 'point', 'progress', 'done']);
+    // progress after every seed: the first seed of each point, then the point with its last seed
+    expect(names).toEqual(['queued', 'started', 'progress', 'progress', 'point', 'progress', 'progress', 'point', 'progress', 'done']);
     expect(events.filter((e) => e.event === 'progress').map((e) => e.data)).toEqual([
       { done: 0, total: 4 },
+      { done: 1, total: 4 },
       { done: 2, total: 4 },
+      { done: 3, total: 4 },
       { done: 4, total: 4 },
     ]);
     const points = events.filter((e) => e.event === 'point').map((e) => e.data);
