@@ -187,15 +187,18 @@ describe.skipIf(skip)('explorer in chromium (set FEATLEARN_SKIP_BROWSER=1 to ski
   it('multi-index view: delta_alg equals `featlearn threshold`, the Hessian points arrive from a worker', async () => {
     await page.goto(new URL('/?view=multi&mi.to=8', server.url).href);
     await page.waitForFunction(() => (globalThis as unknown as { featlearnExplorer?: Api }).featlearnExplorer?.multiIndex().deltaAlg != null, undefined, { timeout: 30_000 });
-    expect(await page.locator('#spinner').isVisible()).toBe(true);
-    // the page answers while the worker computes
+    // the spinner shows exactly while the worker runs, and the page answers meanwhile
     const t0 = Date.now();
-    await page.evaluate(() => 1);
+    const busy = await page.evaluate(`({ running: window.featlearnExplorer.multiIndex().running, spinner: !document.querySelector('#spinner').hidden })`);
     expect(Date.now() - t0).toBeLessThan(2000);
+    expect((busy as { spinner: boolean }).spinner).toBe((busy as { running: boolean }).running);
     const mi = await api(page, (a) => a.multiIndex());
     const ref = cli(['threshold', '--set', 'teacher.link=phase-retrieval', '--set', 'training.loss=logcosh', '--set', 'delta=8', '--no-nn']) as { deltaAlg: number };
     expect(Math.abs(mi.deltaAlg! - ref.deltaAlg)).toBeLessThanOrEqual(1e-8);
     await page.waitForFunction(() => (globalThis as unknown as { featlearnExplorer: Api }).featlearnExplorer.multiIndex().points.length > 0, undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => !(globalThis as unknown as { featlearnExplorer: Api }).featlearnExplorer.multiIndex().running, undefined, { timeout: 40_000 });
+    expect(await page.locator('#spinner').isVisible()).toBe(false);
+    expect((await api(page, (a) => a.multiIndex())).points.length).toBe(24);
     await page.screenshot({ path: join(artifacts, 'explorer-multi-index.png') });
   }, 60_000);
 });
