@@ -294,7 +294,7 @@ const mwDependence: DependenceFigure = {
   colorTitle: 'activation',
   base: { teacher: { kind: 'multi-index', link: 'phase-retrieval' }, training: { loss: 'logcosh' }, init: { scale: 1, a: 'constant' } },
   activations: ['tanh', 'erf', 'sigmoid', 'quadratic'],
-  quick: { widths: { tanh: [1], sigmoid: [1], quadratic: [1] }, relTol: 0.01, samples: 20000 },
+  quick: { widths: { tanh: [1], erf: [1], sigmoid: [1], quadratic: [1] }, relTol: 0.01, samples: 20000 },
   full: { widths: { tanh: [1, 2], erf: [1, 2], sigmoid: [1, 2], quadratic: [1, 2] }, relTol: 0.001, samples: 20000 },
 };
 

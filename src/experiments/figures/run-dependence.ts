@@ -58,7 +58,7 @@ export async function runDependenceFigure(def: DependenceFigure, opts: RunFigure
     lines.push(line);
   }
   if (alg !== null) lines.push({ panel: 'dependence', series: 'δ_alg', method: 'threshold', horizontal: true, points: [{ x: null, y: alg }], failures: [] });
-  notes.unshift(`δ_alg = ${alg} (established: Mondelli & Montanari 2018; the same for every network)`);
+  notes.unshift(`δ_alg = ${alg === null ? "—" : alg.toPrecision(6)} (established: Mondelli & Montanari 2018; the same for every network)`);
   return {
     id: def.id,
     title: def.title,

@@ -154,7 +154,7 @@ export async function runHessianFigure(def: HessianFigure, opts: RunFigureOption
       if (p.value.outlier) lines.push({ panel, series: 'predicted outlier', method: 'threshold', horizontal: false, points: [{ x: p.value.bottomEigenvalue, y: null }], failures: [] });
       const sorted = [...values].sort((a, b) => a - b);
       notes.push(
-        `histogram δ = ${delta} (d = ${s.histogramD}, ${s.histogramSeeds} seed(s), ${values.length} eigenvalues): predicted bulk edge ${fmt(p.value.bulkEdge)}${p.value.outlier ? `, outlier ${fmt(p.value.bottomEigenvalue)} (overlap² ${fmt(p.value.overlap2)})` : ', no outlier'}; smallest dense eigenvalues ${sorted.slice(0, 4).map(fmt).join(', ')} (one of them is the w direction, outside the reconstruction)`,
+        `histogram δ = ${delta} (d = ${s.histogramD}, ${s.histogramSeeds} seed(s), ${values.length} eigenvalues): predicted bulk edge ${fmt(p.value.bulkEdge)}${p.value.outlier ? `, outlier ${fmt(p.value.bottomEigenvalue)} (overlap² ${fmt(p.value.overlap2)})` : ', no outlier'}; smallest dense eigenvalues ${sorted.slice(0, 4).map(fmt).join(', ')} (the eigenvalue along w itself, ≈ −0.11 in this setting and outside the reconstruction, is among them when it lies below the edge)`,
       );
     } else {
       lines.push({ panel, series: 'predicted bulk edge', method: 'threshold', horizontal: false, points: [], failures: [{ x: delta, reason: p.reason }] });
