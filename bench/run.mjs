@@ -22,7 +22,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, platform, release } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -259,7 +259,7 @@ function writeSection(path, suite, lines) {
 }
 
 function outputPath(opts) {
-  if (opts.out) return join(process.cwd(), opts.out);
+  if (opts.out) return resolve(process.cwd(), opts.out);
   return opts.quick ? join(root, 'bench', 'out', `${opts.suite}-quick.md`) : join(root, 'bench', 'RESULTS.md');
 }
 
