@@ -132,7 +132,7 @@ export function thresholds(config: DynamicsConfig, opts: ThresholdsOptions = {})
     let source = 'input (phase1)';
     if (opts.phase1 === undefined || opts.phase1 === 'initial' || opts.phase1 === 'population') {
       if (config.init.a !== 'constant') {
-        throw new NumericsError('thresholds', `init.a: the phase-1 point "${opts.phase1 ?? 'initial'}" starts from the initial point at large d, which needs init.a "constant" (a_j = 1/m), got "${config.init.a}"; pass the phase-1 point (M, Q, a, b) from a simulation`);
+        throw new NumericsError('thresholds', `init.a: the default phase-1 point (the initial point at large d${opts.phase1 === 'population' ? ', where the population GD starts' : ''}) needs init.a "constant" (a_j = 1/m), got "${config.init.a}"; pass the phase-1 point (M, Q, a, b) from a simulation`);
       }
       phase1 = initialPhaseOnePoint(config.width, target.k, config.init.scale);
       source = 'initial point at large d (M = 0, Q = init.scale^2 I, a = 1/m, b = 0)';
