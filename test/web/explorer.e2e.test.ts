@@ -13,7 +13,7 @@
  * (scripts/prepare.mjs, the `npm ci` lifecycle step).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -137,6 +137,33 @@ describe.skipIf(skip)('explorer in chromium (set FEATLEARN_SKIP_BROWSER=1 to ski
     expect(await other.locator('#ctl-init-W').inputValue()).toBe('gaussian');
     expect(await other.locator('#ctl-step-eta').inputValue()).toBe('2');
     await other.close();
+  }, 60_000);
+
+  it('exports: the YAML config and the command shown reproduce the curve with the CLI; CSV and SVG of the figure', async () => {
+    // the page still holds the config of the previous test (eta = 2, alpha0 = 1.25, gaussian W0, lambda = 0.1, train error)
+    const curve = await api(page, (a) => a.curve());
+    const grab = async (what: string): Promise<string> => {
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.click(`[data-export="${what}"]`)]);
+      return readFileSync((await dl.path())!, 'utf8');
+    };
+    const yaml = await grab('config');
+    mkdirSync(artifacts, { recursive: true });
+    const file = join(artifacts, 'explorer-export.yaml');
+    writeFileSync(file, yaml);
+    const command = (await page.locator('#cli').textContent())!.split('\n')[0];
+    expect(command).toMatch(/^featlearn theory --config featlearn-explorer\.yaml --sweep alpha=0\.2:4:40$/);
+    const ref = cli(['theory', '--config', file, '--sweep', command.split('--sweep ')[1]]) as { config: { alpha0: number; init: { W: string }; ridge: { lambda: number } }; points: { trainError: number | null }[] };
+    expect([ref.config.alpha0, ref.config.init.W, ref.config.ridge.lambda]).toEqual([1.25, 'gaussian', 0.1]);
+    for (const [i, p] of ref.points.entries()) {
+      expect(p.trainError).not.toBeNull();
+      expect(Math.abs(curve[i].y! - p.trainError!)).toBeLessThanOrEqual(1e-8 * Math.max(1, Math.abs(p.trainError!)));
+    }
+    const csv = (await grab('csv')).trim().split('\n');
+    expect(csv[0]).toBe('panel,series,method,mark,x,y,lo,hi');
+    expect(csv.filter((l) => l.startsWith('curve,theory,')).length).toBe(40);
+    const svg = await grab('svg');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('train error');
   }, 60_000);
 
   it('measures the redraw time of a slider move (input event -> rendered view)', async () => {
