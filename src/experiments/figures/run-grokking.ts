@@ -30,7 +30,8 @@ export async function runGrokkingFigure(def: GrokkingFigure, opts: RunFigureOpti
   const s = def[mode];
   const seeds = opts.seeds ?? s.seeds;
   const t0 = performance.now();
-  const base = mergeConfig(def.base, { d: s.d, training: { steps: s.steps, record: s.record }, hessian: { at: 'none' } } as never) as Record<string, unknown>;
+  const overrides: Record<string, unknown> = { d: s.d, training: { steps: s.steps, record: s.record }, hessian: { at: 'none' } };
+  const base = mergeConfig(def.base, overrides) as Record<string, unknown>;
   const nn = nnThreshold(resolveDynamicsConfig({ ...base, delta: s.x[0] }, `figure ${def.id}`));
   const notes: string[] = [
     nn.value === null ? `δ_NN: none (${nn.reason})` : `δ_NN = ${nn.value.toPrecision(4)} (our reconstruction at the initial point; ${nn.method} law, bisection to relative ${nn.relTol}; ${nn.seconds.toFixed(1)} s)`,
