@@ -12,6 +12,7 @@
 import { resolveDynamicsConfig } from '../../models/dynamics-config.js';
 import { provenance } from '../../provenance/record.js';
 import { runDynamicsSeeds } from '../../simulate/dynamics/index.js';
+import { thresholds } from '../../theory/multi-index/index.js';
 import { nnThreshold } from './nn-threshold.js';
 import { stats } from './run-hessian.js';
 import type { FigureLine, FigurePoint, FigureResult, RunFigureOptions } from './run.js';
@@ -36,6 +37,14 @@ export async function runGrokkingFigure(def: GrokkingFigure, opts: RunFigureOpti
   const notes: string[] = [
     nn.value === null ? `δ_NN: none (${nn.reason})` : `δ_NN = ${nn.value.toPrecision(4)} (our reconstruction at the initial point; ${nn.method} law, bisection to relative ${nn.relTol}; ${nn.seconds.toFixed(1)} s)`,
   ];
+  // the same threshold at the phase-1 point of the reduced population GD (thresholds' phase1 "population")
+  try {
+    const pop = thresholds(resolveDynamicsConfig({ ...base, delta: s.x[0] }), { phase1: 'population', preprocessings: [], relTol: 1e-3 });
+    const p1 = pop.deltaNNDetail?.phase1;
+    notes.push(`δ_NN at the phase-1 point of the population GD: ${pop.deltaNN === null ? `none (${pop.deltaNNDetail && !pop.deltaNNDetail.ok ? pop.deltaNNDetail.reason : 'no value'})` : pop.deltaNN.toPrecision(4)}${p1 ? ` (M = ${JSON.stringify(p1.M)}, Q = ${JSON.stringify(p1.Q)})` : ''}${pop.warnings.length > 0 ? `; ${pop.warnings.join('; ')}` : ''}`);
+  } catch (e) {
+    notes.push(`δ_NN at the population phase-1 point: failed (${(e as Error).message})`);
+  }
   const lines: FigureLine[] = [];
   const points: FigurePoint[] = [];
   let done = 0;
