@@ -211,6 +211,38 @@ describe.skipIf(skip)('explorer in chromium (set FEATLEARN_SKIP_BROWSER=1 to ski
     expect(await api(page, (a) => a.simStatus)).toBe('cancelled');
   }, 90_000);
 
+  it('step anatomy: BBP curves in the page, a simulated eta sweep overlays s1(W1) and the overlaps', async () => {
+    await page.goto(new URL('/?view=anatomy&d=100&psi=2&alpha0=2&step.scaling=one&simPoints=2&seeds=2', server.url).href);
+    await waitRedraw(page, 0);
+    const fig = await api(page, (a) => a.figure()!);
+    // the page's top singular value at eta = 4 against the rectangular BBP formula (Benaych-Georges &
+    // Nadakuditi 2012; one-step.md section 2) evaluated here: c = psi = 2, theta = eta |mu1| |u|,
+    // |u|^2 = mu1*^2 + E tanh(z)^2 / alpha0 (tanh student and teacher, f0 = 0), Gaussian moments by the trapezoid rule
+    const E = (f: (z: number) => number): number => {
+      let acc = 0;
+      for (let i = -12000; i <= 12000; i++) {
+        const z = i / 1000;
+        acc += f(z) * Math.exp(-z * z / 2);
+      }
+      return acc / 1000 / Math.sqrt(2 * Math.PI);
+    };
+    const mu1 = E((z) => z * Math.tanh(z));
+    const theta = 4 * mu1 * Math.sqrt(mu1 * mu1 + E((z) => Math.tanh(z) ** 2) / 2);
+    const bbp = Math.sqrt((1 + theta ** 2) * (2 + theta ** 2)) / theta;
+    expect(theta).toBeGreaterThan(2 ** 0.25);
+    const at4 = fig.rows.find((r) => r.series === 'BBP outlier s₁(W₁)' && r.mark === 'line' && Math.abs(r.x! - 4) < 1e-12)!;
+    expect(Math.abs(at4.y! - bbp)).toBeLessThan(1e-6);
+    await page.click('#simulate');
+    await page.waitForFunction(() => (globalThis as unknown as { featlearnExplorer: Api }).featlearnExplorer.simStatus !== 'running', undefined, { timeout: 45_000 });
+    expect(await api(page, (a) => a.simStatus)).toBe('done');
+    const pts = await api(page, (a) => a.simPoints());
+    expect(pts.map((p) => p.value)).toEqual([2, 4]); // eta up to max(4, 2 eta), from its first step (eta = 0 takes none)
+    await page.waitForFunction(() => (globalThis as unknown as { featlearnExplorer: Api }).featlearnExplorer.figure()!.rows.filter((r) => r.series === 's₁(W₁) (simulation)').length === 2);
+    const top = pts[1].rows.find((r) => r.quantity === 'spectrum.largest.W1')!.simulation!;
+    expect(Number.isFinite(top.mean) && top.mean > 1).toBe(true);
+    await page.screenshot({ path: join(artifacts, 'explorer-anatomy.png') });
+  }, 60_000);
+
   it('multi-index view: delta_alg equals `featlearn threshold`, the Hessian points arrive from a worker', async () => {
     await page.goto(new URL('/?view=multi&mi.to=8', server.url).href);
     await page.waitForFunction(() => (globalThis as unknown as { featlearnExplorer?: Api }).featlearnExplorer?.multiIndex().deltaAlg != null, undefined, { timeout: 30_000 });

@@ -486,8 +486,10 @@ async function showMi(): Promise<void> {
 
 function simGrid(): { key: SweepKey; values: number[] } {
   if (state.view === 'anatomy') {
+    // eta = 0 takes no step (no spike to measure): a range from 0 starts at its first step instead
     const [from, to] = anatomyEtaRange(state);
-    return { key: 'eta', values: sweepValues(from, to, Number(state.values.simPoints)) };
+    const n = Number(state.values.simPoints);
+    return { key: 'eta', values: sweepValues(from === 0 && n > 1 ? to / n : from, to, n) };
   }
   const sw = sweepOf(state);
   return { key: sw.key, values: sweepValues(sw.from, sw.to, Number(state.values.simPoints)) };
