@@ -43,9 +43,10 @@ function shellQuote(s: string): string {
   return /^[A-Za-z0-9_.,:=+\-/]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The sweep flag of the state's x axis. */
+/** The sweep flag of the view: the x axis, or the anatomy's eta grid (81 values; docs/explorer.md). */
 export function sweepFlag(s: ExplorerState): string {
   const sw = sweepOf(s);
+  if (s.view === 'anatomy' && sw.key !== 'eta') return `--sweep eta=0:${Math.max(4, 2 * Number(s.values['step.eta']))}:81`;
   return `--sweep ${sw.key}=${sw.from}:${sw.to}:${sw.points}`;
 }
 
@@ -56,6 +57,6 @@ export function cliCommands(s: ExplorerState): { withFile: string; withSet: stri
   return {
     withFile: `featlearn theory --config ${CONFIG_FILE} ${sweep}`,
     withSet: `featlearn theory ${sets.join(' ')} ${sweep}`,
-    simulate: `featlearn compare --config ${CONFIG_FILE} --sweep ${sweepOf(s).key}=${sweepOf(s).from}:${sweepOf(s).to}:${s.values.simPoints} --seeds ${s.values.seeds}`,
+    simulate: `featlearn compare --config ${CONFIG_FILE} ${sweep.replace(/:\d+$/, `:${s.values.simPoints}`)} --seeds ${s.values.seeds}`,
   };
 }

@@ -225,7 +225,7 @@ export function anatomyFigure(data: AnatomyData, sim: SimPoint[]): FigurePlot {
       { id: 'overlap', title: 'alignment against η', x: { title: 'η' }, y: { title: 'squared overlap', domain: [0, 1] } },
     ],
     rows,
-    width: 215,
+    width: 200,
     height: 230,
   };
 }
