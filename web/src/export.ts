@@ -4,6 +4,7 @@
  */
 import { stringify as toYaml } from 'yaml';
 import type { FigurePlot } from '../../src/plot/spec.js';
+import { anatomySimRange } from './figures.js';
 import { configEntries, rawConfig, sweepOf, type ExplorerState } from './state.js';
 
 /** Offers `content` (text or a data: URL) as a download named `name`. */
@@ -54,9 +55,12 @@ export function sweepFlag(s: ExplorerState): string {
 export function cliCommands(s: ExplorerState): { withFile: string; withSet: string; simulate: string } {
   const sets = configEntries(s).map(([k, v]) => `--set ${shellQuote(`${k}=${String(v)}`)}`);
   const sweep = sweepFlag(s);
+  const sw = sweepOf(s);
+  const a = anatomySimRange(s);
+  const simSweep = s.view === 'anatomy' ? `--sweep eta=${a.from}:${a.to}:${a.points}` : `--sweep ${sw.key}=${sw.from}:${sw.to}:${s.values.simPoints}`;
   return {
     withFile: `featlearn theory --config ${CONFIG_FILE} ${sweep}`,
     withSet: `featlearn theory ${sets.join(' ')} ${sweep}`,
-    simulate: `featlearn compare --config ${CONFIG_FILE} ${sweep.replace(/:\d+$/, `:${s.values.simPoints}`)} --seeds ${s.values.seeds}`,
+    simulate: `featlearn compare --config ${CONFIG_FILE} ${simSweep} --seeds ${s.values.seeds}`,
   };
 }

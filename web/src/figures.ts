@@ -171,6 +171,13 @@ export function anatomyEtaRange(s: ExplorerState): [number, number] {
   return sw.key === 'eta' ? [sw.from, sw.to] : [0, Math.max(4, 2 * Number(s.values['step.eta']))];
 }
 
+/** The eta values of the anatomy's simulation: `simPoints` values over the eta range, from the first step when it starts at 0 (eta = 0 takes no step). */
+export function anatomySimRange(s: ExplorerState): { from: number; to: number; points: number } {
+  const [from, to] = anatomyEtaRange(s);
+  const points = Math.max(1, Math.round(Number(s.values.simPoints)));
+  return { from: from === 0 && points > 1 ? to / points : from, to, points };
+}
+
 /** The anatomy of the state's step (module comment); eta grid from the x range when x = eta, else 0..4. */
 export function anatomyData(s: ExplorerState): AnatomyData {
   const config = stateConfig(s);

@@ -9,7 +9,7 @@
 import './style.css';
 import type { FigurePlot } from '../../src/plot/spec.js';
 import { cliCommands, configYaml, CONFIG_FILE, download, figureCsv } from './export.js';
-import { anatomyData, anatomyEtaRange, anatomyFigure, curveFigure, fmt, issuesByKey, learningCurve, type CurveData, type SimPoint } from './figures.js';
+import { anatomyData, anatomySimRange, anatomyFigure, curveFigure, fmt, issuesByKey, learningCurve, type CurveData, type SimPoint } from './figures.js';
 import type { MiMessage, MiRequest } from './multi-index-worker.js';
 import { FigureView } from './plot.js';
 import { startSimulation } from './simulate-client.js';
@@ -486,10 +486,8 @@ async function showMi(): Promise<void> {
 
 function simGrid(): { key: SweepKey; values: number[] } {
   if (state.view === 'anatomy') {
-    // eta = 0 takes no step (no spike to measure): a range from 0 starts at its first step instead
-    const [from, to] = anatomyEtaRange(state);
-    const n = Number(state.values.simPoints);
-    return { key: 'eta', values: sweepValues(from === 0 && n > 1 ? to / n : from, to, n) };
+    const r = anatomySimRange(state);
+    return { key: 'eta', values: sweepValues(r.from, r.to, r.points) };
   }
   const sw = sweepOf(state);
   return { key: sw.key, values: sweepValues(sw.from, sw.to, Number(state.values.simPoints)) };
