@@ -81,6 +81,8 @@ const $ = <T extends HTMLElement>(sel: string): T => {
 };
 
 const loaded = fromQuery(window.location.search);
+/** Unreadable values of the page's link (shown in the notes line). */
+const linkProblems = loaded.problems.length ? `link: ${loaded.problems.join('; ')}` : '';
 let state: ExplorerState = loaded.state;
 let curveData: CurveData | null = null;
 let currentFigure: FigurePlot | null = null;
@@ -356,12 +358,12 @@ async function redraw(t0: number): Promise<void> {
       const c = curveData.config;
       const extra = curveData.failures.length ? ` — ${curveData.failures.length} point(s) failed: ${curveData.failures.slice(0, 2).join('; ')}` : '';
       setStatus(curveData.failures.length ? 'warn' : 'ok', `${curveData.method}: ${curveData.methodReason}. d = ${c.d}, N = ${c.width}, n₀ = ${c.n0}, n = ${c.n}${extra}`);
-      $('#notes').textContent = curveData.warnings.join(' · ');
+      $('#notes').textContent = [linkProblems, ...curveData.warnings].filter(Boolean).join(' · ');
     } else {
       const data = anatomyData(state);
       fig = anatomyFigure(data, sim);
       setStatus('ok', `BBP: ${data.separated ? `outlier at s₁ = ${fmt(data.top)}` : 'no outlier (top singular value at the bulk edge)'}; bulk edge ${fmt(data.edge)}. d = ${data.config.d}, N = ${data.config.width}`);
-      $('#notes').textContent = data.notes.join(' · ');
+      $('#notes').textContent = [linkProblems, ...data.notes].filter(Boolean).join(' · ');
     }
     clearIssues();
   } catch (e) {
@@ -585,6 +587,5 @@ $('#copy-link').addEventListener('click', () => {
   void navigator.clipboard?.writeText(window.location.href).catch(() => undefined);
   $('#sim-text').textContent = 'link copied (the URL holds every control)';
 });
-if (loaded.problems.length) setStatus('warn', `link: ${loaded.problems.join('; ')}`);
 setSimUi(false, '', null);
 requestRedraw();
