@@ -71,6 +71,8 @@ export const SETTINGS = {
   // near the observed transition the escape is slow (delta = 4, seed 1: overlap² still growing at step 4000):
   // the same runs 4 times longer (theory line shared with "quadratic")
   'quadratic-long': { activation: 'quadratic', eta: 0.02, steps: 16000, d: 400, deltas: [3, 4], theoryFrom: 'quadratic' },
+  // width m = 2 (a = 1/2 each): top principal cosine² between span(W) and Theta*
+  'quadratic-m2': { activation: 'quadratic', eta: 0.02, steps: 4000, d: 400, width: 2, deltas: [1, 2, 4, 8] },
 };
 
 const done = new Set();
@@ -86,7 +88,7 @@ const configOf = (s, delta, seed) =>
   resolveDynamicsConfig({
     d: s.d,
     delta,
-    width: 1,
+    width: s.width ?? 1,
     seed,
     student: { activation: s.activation },
     teacher: { kind: 'multi-index', link: 'phase-retrieval' },
@@ -136,6 +138,7 @@ for (const name of only) {
         finalTrainLoss: f.trainLoss,
         finalTestError: f.testError,
         finalGradNorm: f.gradNorm,
+        width: s.width ?? 1,
         phase1: r.phase1End ? { step: r.phase1End.step, M: r.phase1End.overlap, Q: r.phase1End.orthogonalGram, cos2: r.phase1End.cosines[0] ** 2 } : null,
         escape: r.escape,
         overlap2Trajectory: r.trajectory.map((p) => [p.step, p.cosines[0] ** 2, p.trainLoss, p.testError]),
