@@ -8,7 +8,7 @@
 import { getActivation } from '../../src/activations/index.js';
 import { resolveDynamicsConfig } from '../../src/models/dynamics-config.js';
 import { getMultiIndexTarget } from '../../src/models/multi-index-teacher.js';
-import { rootKey } from '../../src/random/index.js';
+import { rootKey } from '../../src/random/key.js';
 import { bottomPrediction, deltaNN, hessianLaw, initialPhaseOnePoint, thresholds, type NNLoss } from '../../src/theory/multi-index/index.js';
 
 export interface MiRequest {
