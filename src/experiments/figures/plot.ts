@@ -33,7 +33,7 @@ function plotPanels(def: RunnableFigure, r: FigureResult): PlotPanel[] {
       return [
         { id: 'train', title: 'train loss', x: { title: 'time t = step · η', log: true }, y: { title: 'train loss (log-cosh)' } },
         { id: 'test', title: 'test error', x: { title: 'time t = step · η', log: true }, y: { title: 'test error E(y − f)²' } },
-        { id: 'overlap', title: 'alignment (dashed: mean time of cos² = 1/2)', x: { title: 'time t = step · η', log: true }, y: { title: 'largest principal cos²(W, Θ*)' } },
+        { id: 'overlap', title: 'alignment (dashed: median time of cos² = 1/2)', x: { title: 'time t = step · η', log: true }, y: { title: 'largest principal cos²(W, Θ*)' } },
       ];
     case 'dependence':
       return [

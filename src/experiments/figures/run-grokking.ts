@@ -25,6 +25,13 @@ const PANELS = [
   { id: 'overlap', quantity: 'topCosine2' },
 ] as const;
 
+/** Median learning time over all seeds, a seed that did not learn counting as +Infinity. */
+function median(e: { times: number[]; of: number }): number {
+  const v = [...e.times, ...new Array<number>(e.of - e.times.length).fill(Infinity)].sort((a, b) => a - b);
+  const h = Math.floor(v.length / 2);
+  return v.length % 2 === 1 ? v[h] : v[h - 1] === Infinity ? Infinity : (v[h - 1] + v[h]) / 2;
+}
+
 /** Runs the grokking figure (module comment). */
 export async function runGrokkingFigure(def: GrokkingFigure, opts: RunFigureOptions = {}): Promise<FigureResult> {
   const mode = opts.mode ?? 'full';
@@ -74,20 +81,21 @@ export async function runGrokkingFigure(def: GrokkingFigure, opts: RunFigureOpti
     const esc = r.runs.map((run) => run.trajectory.find((p) => p.cosines[0] ** 2 >= 0.5)?.time ?? null).filter((t): t is number => t !== null);
     const e = esc.length > 0 ? stats(esc) : null;
     escapes.push({ delta, times: esc, of: r.runs.length });
+    const med = median({ times: esc, of: r.runs.length });
     notes.push(
-      `δ = ${delta}: cos² reached 1/2 in ${esc.length} of ${r.runs.length} seeds${e ? `, at time ${e.mean.toPrecision(3)}${e.sem !== null ? ` ± ${e.sem.toPrecision(2)}` : ''} (seeds: ${esc.map((t) => t.toPrecision(3)).join(', ')})` : ''}; final test error ${stats(r.runs.map((run) => run.final.testError)).mean.toPrecision(3)}, final cos² ${stats(r.runs.map((run) => run.final.cosines[0] ** 2)).mean.toPrecision(3)}; escape time of the dynamics engine (after its end of phase 1): ${r.runs.map((run) => (run.escape.time === null ? run.escape.status : run.escape.time.toPrecision(3))).join(', ')}`,
+      `δ = ${delta}: cos² reached 1/2 in ${esc.length} of ${r.runs.length} seeds, median time ${med === Infinity ? 'beyond the run' : med.toPrecision(3)}${e ? `; mean time ${e.mean.toPrecision(3)}${e.sem !== null ? ` ± ${e.sem.toPrecision(2)}` : ''} (seeds: ${esc.map((t) => t.toPrecision(3)).join(', ')})` : ''}; final test error ${stats(r.runs.map((run) => run.final.testError)).mean.toPrecision(3)}, final cos² ${stats(r.runs.map((run) => run.final.cosines[0] ** 2)).mean.toPrecision(3)}; escape time of the dynamics engine (after its end of phase 1): ${r.runs.map((run) => (run.escape.time === null ? run.escape.status : run.escape.time.toPrecision(3))).join(', ')}`,
     );
-    if (e) lines.push({ panel: 'overlap', series: label, method: 'threshold', horizontal: false, points: [{ x: e.mean, y: null }], failures: [] });
+    if (med !== Infinity) lines.push({ panel: 'overlap', series: label, method: 'threshold', horizontal: false, points: [{ x: med, y: null }], failures: [] });
   }
-  // the claim checked by --strict: every seed learns within the steps, and the plateau is longer at the
-  // smallest delta than at the largest (adjacent deltas are reported, not checked: single seeds scatter by
-  // a factor ~3 at quick sizes)
+  // the claim checked by --strict, on medians (single seeds scatter by a factor ~3; a seed that does not
+  // learn within the run counts as a plateau longer than the run): every seed learns at the largest delta,
+  // and the median plateau at the smallest delta is longer than at the largest
   const outside: string[] = [];
-  for (const e of escapes) if (e.times.length < e.of) outside.push(`δ = ${e.delta}: ${e.of - e.times.length} of ${e.of} seeds did not reach cos² = 1/2 within ${s.steps} steps`);
   const first = escapes[0];
   const last = escapes[escapes.length - 1];
-  if (escapes.length > 1 && first.times.length > 0 && last.times.length > 0 && !(stats(first.times).mean > stats(last.times).mean)) {
-    outside.push(`δ = ${first.delta} learned no later than δ = ${last.delta} (mean learning times ${stats(first.times).mean.toPrecision(3)} and ${stats(last.times).mean.toPrecision(3)})`);
+  if (last.times.length < last.of) outside.push(`δ = ${last.delta} (the largest): ${last.of - last.times.length} of ${last.of} seeds did not reach cos² = 1/2 within ${s.steps} steps`);
+  if (escapes.length > 1 && !(median(first) > median(last))) {
+    outside.push(`the median learning time at δ = ${first.delta} (${median(first)}) is not longer than at δ = ${last.delta} (${median(last)})`);
   }
   return {
     id: def.id,
@@ -100,7 +108,7 @@ export async function runGrokkingFigure(def: GrokkingFigure, opts: RunFigureOpti
     points,
     lines,
     agreement: {
-      tolerance: { sems: 0, relative: 0, reason: 'no theory curve for the trajectories: the plateau lengths (escape times) are reported beside δ_NN; --strict checks the qualitative claim instead (every seed learns, cos² >= 1/2, within the steps, and the mean learning time at the smallest δ exceeds that at the largest)' },
+      tolerance: { sems: 0, relative: 0, reason: 'no theory curve for the trajectories: the plateau lengths (escape times) are reported beside δ_NN; --strict checks the qualitative claim instead: every seed learns (cos² >= 1/2) within the run at the largest δ, and the median learning time (a seed that does not learn counts as longer than the run) is longer at the smallest δ than at the largest' },
       maxAbsDeviation: null,
       at: null,
       outside,
