@@ -89,6 +89,14 @@ export interface LinalgBackend {
   solve(A: Matrix<Float64Array>, B: Matrix<Float64Array>): Matrix<Float64Array>;
 
   /**
+   * The caller is done with `a`: return its memory to the operating system now rather than when the garbage
+   * collector frees the array (native: madvise on the whole pages inside it; portable: nothing). `a` stays
+   * usable but its contents are undefined afterwards. Keeps the peak memory of a pipeline of large
+   * temporaries independent of the collector's timing.
+   */
+  releaseMemory(a: FloatArray): void;
+
+  /**
    * Fused elementwise kernel: for each entry z of X, writes sigma(z) to `value` and/or sigma'(z) to
    * `derivative` (mode decides which; outputs may alias X). One pass, multi-threaded in the native backend.
    */

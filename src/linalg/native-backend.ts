@@ -53,11 +53,13 @@ export interface NativeLinalgAddon {
   elementwise(kind: string, offset: number, coeffs: Float64Array, mode: ElementwiseMode, X: FloatArray, value: FloatArray | null, derivative: FloatArray | null): void;
   /** Which implementation the elementwise kernels use (e.g. glibc libmvec's AVX2 tanh or scalar std::tanh). */
   elementwiseInfo(): { tanh: string; threads: number };
+  /** madvise(MADV_DONTNEED) on the whole pages inside the array (native/src/addon.cc); bytes released. */
+  releaseMemory(a: FloatArray): number;
 }
 
 const LINALG_FUNCTIONS = [
   'setThreads', 'info', 'gemm', 'gemmAsync', 'syrk', 'gemv', 'eigh', 'eighAsync', 'eighRange', 'eigvalsh', 'svd', 'svdAsync', 'svdvals',
-  'cholesky', 'choleskyInPlace', 'choleskySolve', 'choleskySolveAsync', 'solve', 'elementwise', 'elementwiseInfo',
+  'cholesky', 'choleskyInPlace', 'choleskySolve', 'choleskySolveAsync', 'solve', 'elementwise', 'elementwiseInfo', 'releaseMemory',
 ] as const;
 
 type LinalgErrorKind = LinalgError['kind'];
@@ -229,6 +231,10 @@ export class NativeBackend implements LinalgBackend {
     const X = matrix(B.rows, B.cols);
     call(() => this.addon.solve(A.rows, B.cols, A.data, B.data, X.data));
     return X;
+  }
+
+  releaseMemory(a: FloatArray): void {
+    this.addon.releaseMemory(a);
   }
 
   elementwise<T extends FloatArray>(kernel: ElementwiseKernel, mode: ElementwiseMode, X: T, value: T | null, derivative: T | null): void {

@@ -211,6 +211,9 @@ export class PortableBackend implements LinalgBackend {
     return fromMl(lu.solve(toMl(B)));
   }
 
+  /** Nothing to do: the garbage collector frees the array. */
+  releaseMemory(_a: FloatArray): void {}
+
   elementwise<T extends FloatArray>(kernel: ElementwiseKernel, mode: ElementwiseMode, X: T, value: T | null, derivative: T | null): void {
     const k = checkElementwise(kernel, mode, X, value, derivative);
     elementwisePortable(k, mode, X, value, derivative);
