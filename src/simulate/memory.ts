@@ -8,7 +8,8 @@
  *   readout:   features Phi (n x N; the baseline's Phi0 replaces it), with baselines the inputs X (n x d), else
  *              an input chunk; the Gram matrix, factorised in place (min(n, N)^2 x 8; in float32 it is formed
  *              inside that buffer, src/simulate/ridge.ts). The eigh fallback of an ill-conditioned solve
- *              needs about 3 more such matrices; it is rare and not counted.
+ *              needs about 3 more such matrices; it is rare and not counted. (Temporaries are released
+ *              with backend.releaseMemory when done, so earlier stages' buffers do not linger.)
  *   linear:    (baselines) the Gram of the raw inputs and its eigenvectors, 2 min(n, d)^2 x 8
  *   anatomy:   a float64 copy of W1 and of sqrt(N) G, and their thin SVD factors (~ 4 d N x 8)
  *   risk:      exact: about 2 N^2 x 8 (pairwise neuron covariances); Monte Carlo: a test chunk.

@@ -251,6 +251,11 @@ export function runSteps<T extends FloatArray>(input: StepsInput<T>): StepsResul
       for (let i = 0; i < N; i++) a[i] += scale * ga[i];
       assertFinite(`gradient step ${t + 1} of ${step.steps}: readout a${t + 1}`, a);
     }
+    // The step's n0 x N buffers (and a fresh batch) are done with: give their memory back now.
+    backend.releaseMemory(M.data);
+    backend.releaseMemory(S.data);
+    if (!reused) backend.releaseMemory(X0.data);
   }
+  if (reused) backend.releaseMemory(reused.X0.data);
   return { W1, a, etaEff, steps: step.steps, first, firstSpike };
 }

@@ -244,6 +244,7 @@ export function fitRidge<T extends FloatArray>(
   const expectSingular = lam === 0 && !primal && opts.intercept;
   const form = primal ? 'primal' : 'dual';
   const sol = solveSpd(backend, A, rhs, `${what} (${form}, lambda_sum = ${lam})`, expectSingular, true);
+  backend.releaseMemory(A.data);
   let a: Float64Array;
   if (primal) {
     a = sol.x;

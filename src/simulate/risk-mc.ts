@@ -73,6 +73,8 @@ export function monteCarloRisk<T extends FloatArray>(
       sumSq[k] += s2;
     });
   }
+  backend.releaseMemory(Xbuf.data);
+  backend.releaseMemory(Zbuf.data);
   return predictors.map((_, k) => {
     const risk = sum[k] / nTest;
     const variance = nTest > 1 ? Math.max(0, (sumSq[k] - nTest * risk * risk) / (nTest - 1)) : NaN;

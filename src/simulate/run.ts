@@ -180,6 +180,7 @@ function chunkedFeatures<T extends FloatArray>(
     const Z: Matrix<T> = { rows, cols: N, data: Phi.data.subarray(start * N, (start + rows) * N) as T };
     backend.gemm(false, false, 1, X, W, 0, Z);
   }
+  backend.releaseMemory(Xbuf.data);
   return { Phi, y };
 }
 
@@ -248,7 +249,9 @@ export function runSeed(config: ExperimentConfig, seed: number, backend: LinalgB
     // Non-finite features are caught by fitRidge from the Gram's diagonal (no separate pass over Phi).
     const fit = fitRidge(backend, Phi, y, config.ridge, what, `features sigma(X ${weights})`);
     warnings.push(...fit.warnings);
-    return { fit, trainError: meanSquaredError(y, readout(backend, Phi, fit.a, fit.b)), y };
+    const trainErr = meanSquaredError(y, readout(backend, Phi, fit.a, fit.b));
+    backend.releaseMemory(Phi.data); // the largest temporary: gone before the next stage allocates
+    return { fit, trainError: trainErr, y };
   };
   const { fit, trainError, y } = fitReadout(W1, 'ridge readout', 'W1');
   const baseline = X ? fitReadout(W0, 'random-features baseline', 'W0') : null;
