@@ -52,7 +52,9 @@ export function figurePlot(def: RunnableFigure, r: FigureResult): FigurePlot {
   const rows: PlotRow[] = [];
   for (const line of r.lines) {
     for (const pt of line.points) {
-      const mark = line.method === 'histogram' ? 'bar' : line.horizontal ? 'hrule' : line.method === 'threshold' ? 'vrule' : 'line';
+      // a threshold, or any line of one point at y = null, is a vertical rule
+      const vertical = line.method === 'threshold' || (line.points.length === 1 && line.points[0].y === null);
+      const mark = line.method === 'histogram' ? 'bar' : line.horizontal ? 'hrule' : vertical ? 'vrule' : 'line';
       // failed points (a threshold not found, a theory failure) stay in results.json, not in the legend
       if ((mark === 'vrule' ? pt.x : pt.y) === null) continue;
       rows.push({ panel: line.panel, series: line.series, method: line.method, mark, x: pt.x, y: pt.y, ...(mark === 'bar' ? { x2: pt.x2 ?? null } : {}) });

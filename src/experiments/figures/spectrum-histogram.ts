@@ -56,13 +56,13 @@ export async function spectrumHistogram(
   const lo = scale * Math.abs(1 - Math.sqrt(c));
   const hi = Math.max(...values, scale * (1 + Math.sqrt(c)), bbp?.topSingularValue ?? 0);
   const bins = Math.min(80, Math.max(25, Math.round(2 * Math.sqrt(values.length))));
-  lines.push({ panel: h.id, series: `singular values of W₁ (${sim.runs.length} seed${sim.runs.length > 1 ? 's' : ''})`, method: 'histogram', horizontal: false, points: densityHistogram(values, bins, [Math.min(lo, ...values) * 0.98, hi * 1.01]), failures: [] });
+  lines.push({ panel: h.id, series: 'singular values of W₁', method: 'histogram', horizontal: false, points: densityHistogram(values, bins, [Math.min(lo, ...values) * 0.98, hi * 1.01]), failures: [] });
   const grid: { x: number; y: number }[] = [];
   for (let i = 0; i <= 200; i++) {
     const s = lo + ((scale * (1 + Math.sqrt(c)) - lo) * i) / 200;
     grid.push({ x: s, y: marchenkoPasturSingularDensity(s / scale, c) / scale });
   }
-  lines.push({ panel: h.id, series: 'Marchenko–Pastur bulk (theory)', method: 'theory', horizontal: false, points: grid, failures: [] });
+  lines.push({ panel: h.id, series: 'Marchenko–Pastur (theory)', method: 'theory', horizontal: false, points: grid, failures: [] });
   if (bbp) {
     lines.push({ panel: h.id, series: 'bulk edge', method: 'reference', horizontal: false, points: [{ x: bbp.bulkEdge, y: null }], failures: [] });
     if (bbp.separated) lines.push({ panel: h.id, series: 'BBP spike (theory)', method: 'threshold', horizontal: false, points: [{ x: bbp.topSingularValue, y: null }], failures: [] });
