@@ -146,7 +146,7 @@ export const MI_CONTROLS: Control[] = [
   { key: 'mi.noise', label: 'Δ (label noise)', help: 'teacher.noise', kind: 'number', default: 0, min: 0, step: 0.05, config: false },
   { key: 'mi.loss', label: 'loss', help: 'training.loss: the square loss gives unbounded Hessian weights (no δ_NN); log-cosh and Huber have one', kind: 'select', default: 'logcosh', options: ['square', 'huber', 'logcosh'], config: false },
   { key: 'mi.from', label: 'δ from', help: 'first δ = n/d of the Hessian plot', kind: 'number', default: 0.5, min: 0, config: false },
-  { key: 'mi.to', label: 'δ to', help: 'last δ of the Hessian plot', kind: 'number', default: 20, min: 0, config: false },
+  { key: 'mi.to', label: 'δ to', help: 'last δ of the Hessian plot', kind: 'number', default: 64, min: 0, config: false },
 ];
 
 export const VIEWS = ['curve', 'anatomy', 'multi'] as const;
