@@ -12,11 +12,10 @@
  */
 import { resolveDynamicsConfig } from '../../models/dynamics-config.js';
 import { getMultiIndexTarget } from '../../models/multi-index-teacher.js';
-import { provenance } from '../../provenance/record.js';
 import { deltaAlg } from '../../theory/multi-index/index.js';
 import { nnThreshold } from './nn-threshold.js';
 import type { FigureLine, FigurePoint, FigureResult, RunFigureOptions } from './run.js';
-import { mergeConfig } from './run.js';
+import { figureResult, mergeConfig, unmeasuredAgreement } from './run.js';
 import type { DependenceFigure } from './types.js';
 
 /** A delta_NN outcome that is a result (no transition), not a numerical failure. */
@@ -59,27 +58,9 @@ export async function runDependenceFigure(def: DependenceFigure, opts: RunFigure
   }
   if (alg !== null) lines.push({ panel: 'dependence', series: 'δ_alg', method: 'threshold', horizontal: true, points: [{ x: null, y: alg }], failures: [] });
   notes.unshift(`δ_alg = ${alg === null ? "—" : alg.toPrecision(6)} (established: Mondelli & Montanari 2018; the same for every network)`);
-  return {
-    id: def.id,
-    title: def.title,
-    paper: def.paper,
-    caption: def.caption,
-    mode,
-    d: 0,
-    seeds: 0,
-    points,
-    lines,
-    agreement: {
-      tolerance: { sems: 0, relative: 0, reason: `theory only (no simulation): --strict fails on a numerical failure of a δ_NN (bisection relative tolerance ${s.relTol}); "no transition" outcomes are results` },
-      maxAbsDeviation: null,
-      at: null,
-      outside,
-      missing: [],
-      pass: outside.length === 0,
-      applicable: false,
-    },
-    notes,
-    seconds: (performance.now() - t0) / 1000,
-    provenance: provenance(),
-  };
+  const agreement = unmeasuredAgreement(
+    `theory only (no simulation): --strict fails on a numerical failure of a δ_NN (bisection relative tolerance ${s.relTol}); "no transition" outcomes are results`,
+    outside,
+  );
+  return figureResult(def, { mode, d: 0, seeds: 0, points, lines, agreement, notes }, t0);
 }

@@ -7,19 +7,11 @@
  * requested (once per setting, nn-threshold.ts: 10-40 s for m = 1).
  */
 import { resolveDynamicsConfig, type DynamicsConfig } from '../../models/dynamics-config.js';
-import { provenance } from '../../provenance/record.js';
 import { runDynamicsSeeds } from '../../simulate/dynamics/index.js';
 import { thresholds } from '../../theory/multi-index/index.js';
 import { nnThreshold } from './nn-threshold.js';
-import { mergeConfig, type FigureLine, type FigurePoint, type FigureResult, type RunFigureOptions } from './run.js';
+import { figureResult, mergeConfig, seedStats as stats, unmeasuredAgreement, type FigureLine, type FigurePoint, type FigureResult, type RunFigureOptions } from './run.js';
 import type { DynamicsFigure } from './types.js';
-
-function stats(values: number[]): { mean: number; sem: number | null; n: number } {
-  const n = values.length;
-  const mean = values.reduce((a, b) => a + b, 0) / n;
-  if (n < 2) return { mean, sem: null, n };
-  return { mean, sem: Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1) / n), n };
-}
 
 /** Simulated points of a dynamics figure in a mode. */
 export function dynamicsPointCount(def: DynamicsFigure, mode: 'quick' | 'full'): number {
@@ -68,20 +60,6 @@ export async function runDynamicsFigure(def: DynamicsFigure, opts: RunFigureOpti
       }
     }
   }
-  const tolerance = { sems: 0, relative: 0, reason: 'no theory curve for the final overlap: the thresholds are drawn as vertical lines and the comparison is visual' };
-  return {
-    id: def.id,
-    title: def.title,
-    paper: def.paper,
-    caption: def.caption,
-    mode,
-    d: s.d,
-    seeds,
-    points,
-    lines,
-    agreement: { tolerance, maxAbsDeviation: null, at: null, outside: [], missing: [], pass: true, applicable: false },
-    notes,
-    seconds: (performance.now() - t0) / 1000,
-    provenance: provenance(),
-  };
+  const agreement = unmeasuredAgreement('no theory curve for the final overlap: the thresholds are drawn as vertical lines and the comparison is visual');
+  return figureResult(def, { mode, d: s.d, seeds, points, lines, agreement, notes }, t0);
 }

@@ -10,14 +10,12 @@
  * Cost: seeds x deltas GD runs of `steps` steps, O(steps n d m) each, plus delta_NN once.
  */
 import { resolveDynamicsConfig } from '../../models/dynamics-config.js';
-import { provenance } from '../../provenance/record.js';
 import { runDynamicsSeeds } from '../../simulate/dynamics/index.js';
 import { thresholds } from '../../theory/multi-index/index.js';
 import { nnThreshold } from './nn-threshold.js';
-import { stats } from './run-hessian.js';
 import type { FigureLine, FigurePoint, FigureResult, RunFigureOptions } from './run.js';
 import type { GrokkingFigure } from './types.js';
-import { mergeConfig } from './run.js';
+import { figureResult, mergeConfig, seedStats as stats, unmeasuredAgreement } from './run.js';
 
 const PANELS = [
   { id: 'train', quantity: 'trainLoss' },
@@ -97,27 +95,9 @@ export async function runGrokkingFigure(def: GrokkingFigure, opts: RunFigureOpti
   if (escapes.length > 1 && !(median(first) > median(last))) {
     outside.push(`the median learning time at δ = ${first.delta} (${median(first)}) is not longer than at δ = ${last.delta} (${median(last)})`);
   }
-  return {
-    id: def.id,
-    title: def.title,
-    paper: def.paper,
-    caption: def.caption,
-    mode,
-    d: s.d,
-    seeds,
-    points,
-    lines,
-    agreement: {
-      tolerance: { sems: 0, relative: 0, reason: 'no theory curve for the trajectories: the plateau lengths (escape times) are reported beside δ_NN; --strict checks the qualitative claim instead: every seed learns (cos² >= 1/2) within the run at the largest δ, and the median learning time (a seed that does not learn counts as longer than the run) is longer at the smallest δ than at the largest' },
-      maxAbsDeviation: null,
-      at: null,
-      outside,
-      missing: [],
-      pass: outside.length === 0,
-      applicable: false,
-    },
-    notes,
-    seconds: (performance.now() - t0) / 1000,
-    provenance: provenance(),
-  };
+  const agreement = unmeasuredAgreement(
+    'no theory curve for the trajectories: the plateau lengths (escape times) are reported beside δ_NN; --strict checks the qualitative claim instead: every seed learns (cos² >= 1/2) within the run at the largest δ, and the median learning time (a seed that does not learn counts as longer than the run) is longer at the smallest δ than at the largest',
+    outside,
+  );
+  return figureResult(def, { mode, d: s.d, seeds, points, lines, agreement, notes }, t0);
 }

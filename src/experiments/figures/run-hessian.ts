@@ -18,19 +18,11 @@
  */
 import { lanczos } from '../../linalg/lanczos.js';
 import { resolveDynamicsConfig, type DynamicsConfig } from '../../models/dynamics-config.js';
-import { provenance } from '../../provenance/record.js';
 import { foldIn, rootKey } from '../../random/index.js';
 import { denseHessian, hessianPoint, hessianVectorProduct, setupDynamics, vectorOverlap } from '../../simulate/dynamics/index.js';
 import { initialBottom, nnThreshold } from './nn-threshold.js';
-import type { FigureAgreement, FigureLine, FigurePoint, FigureResult, RunFigureOptions } from './run.js';
+import { figureResult, seedStats as stats, type FigureAgreement, type FigureLine, type FigurePoint, type FigureResult, type RunFigureOptions } from './run.js';
 import type { HessianFigure, Tolerance } from './types.js';
-
-export function stats(values: number[]): { mean: number; sem: number | null; n: number } {
-  const n = values.length;
-  const mean = values.reduce((a, b) => a + b, 0) / n;
-  if (n < 2) return { mean, sem: null, n };
-  return { mean, sem: Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1) / n), n };
-}
 
 /** Whether a point is within a tolerance (null when a side is missing). */
 export function within(theory: number | null, sim: { mean: number; sem: number | null } | null, tol: Tolerance): boolean | null {
@@ -227,19 +219,5 @@ export async function runHessianFigure(def: HessianFigure, opts: RunFigureOption
     missing: [...eig.missing, ...ov.missing],
     pass: eig.pass && ov.pass,
   };
-  return {
-    id: def.id,
-    title: def.title,
-    paper: def.paper,
-    caption: def.caption,
-    mode,
-    d: s.d,
-    seeds,
-    points,
-    lines,
-    agreement,
-    notes,
-    seconds: (performance.now() - t0) / 1000,
-    provenance: provenance(),
-  };
+  return figureResult(def, { mode, d: s.d, seeds, points, lines, agreement, notes }, t0);
 }

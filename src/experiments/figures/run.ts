@@ -11,6 +11,7 @@ import type { LinalgBackend } from '../../linalg/backend.js';
 import type { DynamicsConfig } from '../../models/dynamics-config.js';
 import { resolveExperimentConfig, type ExperimentConfig, type ExperimentConfigInput } from '../../models/experiment-config.js';
 import { provenance, type Provenance } from '../../provenance/record.js';
+import { stats } from '../../simulate/summary.js';
 import { floors, theory, theoryCurve, withSweepValue, type TheoryOptions, type TheoryPoint } from '../../theory/index.js';
 import { comparePoint, type ComparePoint } from '../compare.js';
 import { QUANTITIES } from './quantities.js';
@@ -81,6 +82,39 @@ export interface FigureResult {
   notes?: string[];
   seconds: number;
   provenance: Provenance;
+}
+
+/** Mean and standard error over the seeds of a simulated point (the `simulation` of a FigurePoint). */
+export function seedStats(values: readonly number[]): { mean: number; sem: number | null; n: number } {
+  const { mean, sem, n } = stats(values);
+  return { mean, sem, n };
+}
+
+/**
+ * The agreement of a figure with no theory curve for what it simulates: `outside` lists the figure's own
+ * qualitative checks that failed (what --strict judges), `reason` says so in report.md.
+ */
+export function unmeasuredAgreement(reason: string, outside: string[] = []): FigureAgreement {
+  return { tolerance: { sems: 0, relative: 0, reason }, maxAbsDeviation: null, at: null, outside, missing: [], pass: outside.length === 0, applicable: false };
+}
+
+/** A figure's result record: the definition's text, what was run and found, the seconds since t0, provenance. */
+export function figureResult(
+  def: { id: string; title: string; paper: string; caption: string },
+  run: { mode: FigureMode; d: number; seeds: number; points: FigurePoint[]; lines: FigureLine[]; agreement: FigureAgreement; notes?: string[] },
+  t0: number,
+): FigureResult {
+  const { notes, ...rest } = run;
+  return {
+    id: def.id,
+    title: def.title,
+    paper: def.paper,
+    caption: def.caption,
+    ...rest,
+    ...(notes !== undefined ? { notes } : {}),
+    seconds: (performance.now() - t0) / 1000,
+    provenance: provenance(),
+  };
 }
 
 export interface RunFigureOptions {
@@ -287,19 +321,17 @@ export async function runCurveFigure(def: CurveFigure, opts: RunFigureOptions = 
   }
   const outside = points.filter((pt) => pt.withinTolerance === false).map((pt) => `${describe(pt)}: theory ${pt.theory}, simulation ${pt.simulation?.mean} ± ${pt.simulation?.sem}`);
   const missing = points.filter((pt) => pt.withinTolerance === null).map((pt) => `${describe(pt)}${pt.warnings[0]?.startsWith('point failed') ? `: ${pt.warnings[0]}` : ''}`);
-  return {
-    id: def.id,
-    title: def.title,
-    paper: def.paper,
-    caption: def.caption,
-    mode,
-    d: def[mode].d,
-    seeds,
-    points,
-    lines,
-    agreement: { tolerance: tol, maxAbsDeviation: maxAbs, at, outside, missing, pass: outside.length === 0 && missing.length === 0 },
-    ...(notes.length > 0 ? { notes } : {}),
-    seconds: (performance.now() - t0) / 1000,
-    provenance: provenance(),
-  };
+  return figureResult(
+    def,
+    {
+      mode,
+      d: def[mode].d,
+      seeds,
+      points,
+      lines,
+      agreement: { tolerance: tol, maxAbsDeviation: maxAbs, at, outside, missing, pass: outside.length === 0 && missing.length === 0 },
+      notes: notes.length > 0 ? notes : undefined,
+    },
+    t0,
+  );
 }
