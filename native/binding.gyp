@@ -7,6 +7,7 @@
         "src/linalg.cc",
         "src/elementwise.cc",
         "src/random.cc",
+        "src/network.cc",
         "src/threads.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

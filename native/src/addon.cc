@@ -14,6 +14,7 @@
 void InitLinalg(Napi::Env env, Napi::Object exports);
 void InitElementwise(Napi::Env env, Napi::Object exports);
 void InitRandom(Napi::Env env, Napi::Object exports);
+void InitNetwork(Napi::Env env, Napi::Object exports);
 
 // glibc's malloc raises its mmap threshold (up to 32 MiB) each time a large mmapped block is freed, after
 // which matrices of a few MiB (input chunks, step buffers, float32 weights) come from the heap and their
@@ -59,6 +60,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitLinalg(env, exports);
   InitElementwise(env, exports);
   InitRandom(env, exports);
+  InitNetwork(env, exports);
   return exports;
 }
 

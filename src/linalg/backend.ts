@@ -101,4 +101,46 @@ export interface LinalgBackend {
    * `derivative` (mode decides which; outputs may alias X). One pass, multi-threaded in the native backend.
    */
   elementwise<T extends FloatArray>(kernel: ElementwiseKernel, mode: ElementwiseMode, X: T, value: T | null, derivative: T | null): void;
+
+  /**
+   * Fused passes of a two-layer network with few neurons over its inputs (native/src/network.cc), or
+   * undefined where the backend has none (portable: src/simulate/dynamics/network.ts then uses row-blocked
+   * gemms).
+   */
+  readonly network?: NetworkPasses;
+}
+
+/** The loss of a network pass: l(y, f) = (f - y)^2 / 2, Huber with threshold huberDelta, or log cosh(f - y). */
+export interface NetworkPassLoss {
+  readonly name: 'square' | 'huber' | 'logcosh';
+  readonly huberDelta: number;
+}
+
+/** What the Hessian-vector pass reads at the point: sigma, sigma', sigma'' (n x m row-major), l', l'' (n). */
+export interface NetworkPassPoint {
+  readonly S: Float64Array;
+  readonly S1: Float64Array;
+  readonly S2: Float64Array;
+  readonly r: Float64Array;
+  readonly r2: Float64Array;
+}
+
+/**
+ * One pass over the rows x_i of X (n x d) for f(x) = sum_j a_j sigma(<w_j, x>) + b, W = m x d row-major
+ * (m << d). Sums only: the caller divides by n and adds weight decay. Deterministic and independent of
+ * the thread count.
+ */
+export interface NetworkPasses {
+  /**
+   * outW <- sum_i l'(f_i) a_j sigma'(h_ij) x_i (m x d), outA <- sum_i l'(f_i) sigma(h_ij) (m), with
+   * h_ij = <w_j, x_i>; returns sum_i l(y_i, f_i) and sum_i l'(f_i).
+   */
+  gradient(X: Matrix<FloatArray>, W: Float64Array, a: Float64Array, b: number, y: Float64Array, kernel: ElementwiseKernel, loss: NetworkPassLoss, outW: Float64Array, outA: Float64Array): { lossSum: number; residualSum: number };
+  /**
+   * The directional derivative of the gradient sums along (V, alpha, beta) (Pearlmutter): with
+   * hdot_ij = <V_j, x_i>, fdot_i = beta + sum_j (alpha_j S_ij + a_j S1_ij hdot_ij), rdot_i = r2_i fdot_i,
+   * outW <- sum_i (rdot_i a_j S1_ij + r_i alpha_j S1_ij + r_i a_j S2_ij hdot_ij) x_i,
+   * outA <- sum_i (rdot_i S_ij + r_i S1_ij hdot_ij); returns sum_i rdot_i. alpha null means 0.
+   */
+  hvp(X: Matrix<FloatArray>, V: Float64Array, a: Float64Array, alpha: Float64Array | null, beta: number, point: NetworkPassPoint, outW: Float64Array, outA: Float64Array): number;
 }

@@ -185,14 +185,8 @@ export interface CheckedKernel {
   coeffs: Float64Array;
 }
 
-export function checkElementwise<T extends FloatArray>(
-  kernel: ElementwiseKernel,
-  mode: ElementwiseMode,
-  X: T,
-  value: T | null,
-  derivative: T | null,
-): CheckedKernel {
-  const routine = 'elementwise';
+/** Validates a kernel description for `routine` (its kind, offset and poly coefficients). */
+export function checkKernel(routine: string, kernel: ElementwiseKernel): CheckedKernel {
   if (kernel === null || typeof kernel !== 'object' || !(ELEMENTWISE_KINDS as readonly string[]).includes(kernel.kind)) {
     const got = kernel !== null && typeof kernel === 'object' ? JSON.stringify(kernel.kind) : typeName(kernel);
     throw new LinalgError(routine, 'invalid', `kernel.kind: expected one of ${ELEMENTWISE_KINDS.map((k) => `"${k}"`).join(' | ')}, got ${got}`);
@@ -209,6 +203,18 @@ export function checkElementwise<T extends FloatArray>(
     while (len > 1 && kernel.coeffs[len - 1] === 0) len--;
     coeffs = Float64Array.from(kernel.coeffs.slice(0, len));
   }
+  return { kind: kernel.kind, offset, coeffs };
+}
+
+export function checkElementwise<T extends FloatArray>(
+  kernel: ElementwiseKernel,
+  mode: ElementwiseMode,
+  X: T,
+  value: T | null,
+  derivative: T | null,
+): CheckedKernel {
+  const routine = 'elementwise';
+  const checked = checkKernel(routine, kernel);
   if (mode !== 'value' && mode !== 'derivative' && mode !== 'both') {
     throw new LinalgError(routine, 'invalid', `mode: expected "value" | "derivative" | "both", got ${JSON.stringify(mode)}`);
   }
@@ -236,5 +242,24 @@ export function checkElementwise<T extends FloatArray>(
   if (mode === 'both' && value && derivative && overlaps(value, derivative)) {
     throw new LinalgError(routine, 'invalid', 'value and derivative must not share memory');
   }
-  return { kind: kernel.kind, offset, coeffs };
+  return checked;
+}
+
+/**
+ * Shapes of a network pass: X (n x d), W (m x d as a flat Float64Array), and the named Float64Arrays with
+ * their required lengths. Returns m.
+ */
+export function checkNetworkPass(routine: string, X: Matrix<FloatArray>, W: Float64Array, lengths: (m: number, n: number) => [string, Float64Array | null, number][]): number {
+  checkMatrix(routine, 'X', X);
+  const { rows: n, cols: d } = X;
+  if (!(W instanceof Float64Array) || W.length === 0 || W.length % d !== 0) {
+    throw new LinalgError(routine, 'shape', `W: expected a non-empty Float64Array of length m * d (d = ${d}), got ${typeName(W)} of length ${(W as { length?: number })?.length}`);
+  }
+  const m = W.length / d;
+  for (const [name, a, len] of lengths(m, n)) {
+    if (a === null) continue;
+    if (!(a instanceof Float64Array)) throw new LinalgError(routine, 'invalid', `${name}: expected a Float64Array, got ${typeName(a)}`);
+    if (a.length !== len) throw new LinalgError(routine, 'shape', `${name} has length ${a.length}, expected ${len}`);
+  }
+  return m;
 }

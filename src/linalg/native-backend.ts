@@ -15,7 +15,7 @@
  * The *Async methods run on the libuv thread pool and keep their arrays alive until they settle; do not
  * modify the inputs or read the outputs before the promise resolves.
  */
-import { LinalgError, type BackendInfo, type EighResult, type LinalgBackend, type SvdResult } from './backend.js';
+import { LinalgError, type BackendInfo, type EighResult, type LinalgBackend, type NetworkPasses, type SvdResult } from './backend.js';
 import {
   checkElementwise,
   checkGemm,
@@ -25,6 +25,8 @@ import {
   checkSquare,
   checkFloat64,
   checkSyrk,
+  checkKernel,
+  checkNetworkPass,
 } from './checks.js';
 import type { ElementwiseKernel, ElementwiseMode } from './elementwise.js';
 import type { FloatArray, Matrix } from './matrix.js';
@@ -55,11 +57,15 @@ export interface NativeLinalgAddon {
   elementwiseInfo(): { tanh: string; threads: number };
   /** madvise(MADV_DONTNEED) on the whole pages inside the array (native/src/addon.cc); bytes released. */
   releaseMemory(a: FloatArray): number;
+  /** native/src/network.cc: returns [sum of losses, sum of l']. */
+  networkGradient(X: FloatArray, d: number, W: Float64Array, a: Float64Array, b: number, y: Float64Array, kind: string, offset: number, coeffs: Float64Array, loss: string, huberDelta: number, outW: Float64Array, outA: Float64Array): Float64Array;
+  networkHvp(X: FloatArray, d: number, V: Float64Array, a: Float64Array, alpha: Float64Array | null, beta: number, S: Float64Array, S1: Float64Array, S2: Float64Array, r: Float64Array, r2: Float64Array, outW: Float64Array, outA: Float64Array): number;
 }
 
 const LINALG_FUNCTIONS = [
   'setThreads', 'info', 'gemm', 'gemmAsync', 'syrk', 'gemv', 'eigh', 'eighAsync', 'eighRange', 'eigvalsh', 'svd', 'svdAsync', 'svdvals',
   'cholesky', 'choleskyInPlace', 'choleskySolve', 'choleskySolveAsync', 'solve', 'elementwise', 'elementwiseInfo', 'releaseMemory',
+  'networkGradient', 'networkHvp',
 ] as const;
 
 type LinalgErrorKind = LinalgError['kind'];
@@ -243,4 +249,21 @@ export class NativeBackend implements LinalgBackend {
     const d = mode === 'value' ? null : derivative;
     call(() => this.addon.elementwise(k.kind, k.offset, k.coeffs, mode, X, v, d));
   }
+
+  readonly network: NetworkPasses = {
+    gradient: (X, W, a, b, y, kernel, loss, outW, outA) => {
+      const routine = 'networkGradient';
+      const k = checkKernel(routine, kernel);
+      checkNetworkPass(routine, X, W, (m, n) => [['a', a, m], ['y', y, n], ['outW', outW, m * X.cols], ['outA', outA, m]]);
+      const sums = call(() => this.addon.networkGradient(X.data, X.cols, W, a, b, y, k.kind, k.offset, k.coeffs, loss.name, loss.huberDelta, outW, outA));
+      return { lossSum: sums[0], residualSum: sums[1] };
+    },
+    hvp: (X, V, a, alpha, beta, pt, outW, outA) => {
+      const routine = 'networkHvp';
+      checkNetworkPass(routine, X, V, (m, n) => [
+        ['a', a, m], ['alpha', alpha, m], ['S', pt.S, n * m], ['S1', pt.S1, n * m], ['S2', pt.S2, n * m], ['r', pt.r, n], ['r2', pt.r2, n], ['outW', outW, m * X.cols], ['outA', outA, m],
+      ]);
+      return call(() => this.addon.networkHvp(X.data, X.cols, V, a, alpha, beta, pt.S, pt.S1, pt.S2, pt.r, pt.r2, outW, outA));
+    },
+  };
 }

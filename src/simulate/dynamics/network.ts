@@ -15,10 +15,13 @@
  *   (Hv)_w_j = (1/n) sum_i (rdot_i a_j s'_ij + r_i alpha_j s'_ij + r_i a_j s''_ij hdot_ij) x_i + lambda V_j
  *   (Hv)_a_j = (1/n) sum_i (rdot_i s_ij + r_i s'_ij hdot_ij) + lambda alpha_j,  (Hv)_b = (1/n) sum_i rdot_i.
  *
- * Cost: one gradient or one HVP = two gemms with X (n x d) and the m columns, fused by row blocks: a block
- * of rows of X is multiplied by W^T, the n-by-m elementwise work is done, and the block's contribution
- * G_b^T X_b is accumulated while X_b is still in cache, so X streams from memory ONCE per evaluation
- * (O(n d m) flops, 8 n d bytes read; float32 halves it). Memory: O(n m) besides X.
+ * Cost: one gradient or one HVP = O(n d m) flops with X (n x d) streamed from memory ONCE per evaluation
+ * (8 n d bytes; float32 halves it). With the native backend the whole pass is one call
+ * (backend.network, native/src/network.cc: per row block, the dot products with W, the activation and
+ * loss, and the rank-one updates while the rows are in cache; both cores on separate slabs of rows; the
+ * same numbers for every thread count) for every activation with a native kernel. Otherwise (portable
+ * backend, user activations, and the point cache of hessianPoint) the same fusion runs as two small gemms
+ * per row block with the elementwise work in JavaScript. Memory: O(n m) besides X.
  */
 import type { LinalgBackend } from '../../linalg/backend.js';
 import type { FloatArray, Matrix } from '../../linalg/matrix.js';
@@ -29,6 +32,8 @@ import { SimulationError } from '../errors.js';
 /** A pointwise loss l(y, f) with its first two derivatives in f. */
 export interface Loss {
   readonly name: LossName;
+  /** The Huber threshold (used by "huber" only). */
+  readonly huberDelta: number;
   /** Writes [l, l', l''] at (y, f) into out. */
   eval(y: number, f: number, out: Float64Array): void;
 }
@@ -41,6 +46,7 @@ export function makeLoss(name: LossName, huberDelta = 1): Loss {
     case 'square':
       return {
         name,
+        huberDelta,
         eval: (y, f, o) => {
           o[0] = 0.5 * (f - y) * (f - y);
           o[1] = f - y;
@@ -50,6 +56,7 @@ export function makeLoss(name: LossName, huberDelta = 1): Loss {
     case 'huber':
       return {
         name,
+        huberDelta,
         eval: (y, f, o) => {
           const r = f - y;
           const ar = Math.abs(r);
@@ -67,6 +74,7 @@ export function makeLoss(name: LossName, huberDelta = 1): Loss {
     case 'logcosh':
       return {
         name,
+        huberDelta,
         eval: (y, f, o) => {
           const r = f - y;
           const ar = Math.abs(r);
@@ -151,6 +159,12 @@ export function lossAndGradient(p: NetworkProblem, theta: Float64Array, grad: Fl
   const n = X.rows;
   const d = X.cols;
   const { W, a, b } = unpack(p, theta);
+  if (!cache && backend.network && activation.kernel) {
+    const gW = grad ? grad.subarray(0, m * d) : new Float64Array(m * d);
+    const ga = new Float64Array(m);
+    const sums = backend.network.gradient(X, W, a, b, y, activation.kernel, loss, gW, ga);
+    return finishGradient(p, W, a, sums.lossSum, grad, ga, sums.residualSum, true);
+  }
   const Wc = asPrecision(X, W, m, d);
   const bytes = X.data instanceof Float64Array ? 8 : 4;
   const R = blockRows(d, bytes);
@@ -213,7 +227,21 @@ export function lossAndGradient(p: NetworkProblem, theta: Float64Array, grad: Fl
     }
     if (gW) backend.gemm(true, false, 1, { rows, cols: m, data: G.subarray(0, rows * m) }, Xb, 1, gW as Matrix<typeof X.data>);
   }
-  const dataLoss = total * invN;
+  if (grad && bytes === 4) grad.set(gW!.data);
+  const value = finishGradient(p, W, a, total, grad, ga, gb, false);
+  if (!keep) return value;
+  return { H: H!, S: S!, S1: S1!, S2, f: f!, r: rr!, r2: r2!, ...value };
+}
+
+/**
+ * The loss from the sum of the per-sample losses, and the gradient from its sums: grad's W block holds
+ * sum_i r_i a_j sigma'(h_ij) x_i (scaled by 1/n here when `scaleW`, already scaled otherwise), ga_j =
+ * sum_i r_i sigma(h_ij) and rSum = sum_i r_i; adds the weight decay.
+ */
+function finishGradient(p: NetworkProblem, W: Float64Array, a: Float64Array, lossSum: number, grad: Float64Array | null, ga: Float64Array, rSum: number, scaleW: boolean): { loss: number; dataLoss: number } {
+  const { m } = p;
+  const invN = 1 / p.X.rows;
+  const dataLoss = lossSum * invN;
   const lambda = p.weightDecay;
   let reg = 0;
   if (lambda > 0) {
@@ -223,18 +251,17 @@ export function lossAndGradient(p: NetworkProblem, theta: Float64Array, grad: Fl
   const lossValue = dataLoss + 0.5 * lambda * reg;
   if (!Number.isFinite(lossValue)) throw new DynamicsError('nan', `loss is ${lossValue} (diverged: lower training.eta or check the data)`);
   if (grad) {
-    const md = m * d;
-    if (bytes === 4) for (let t = 0; t < md; t++) grad[t] = gW!.data[t];
+    const md = W.length;
+    if (scaleW) for (let t = 0; t < md; t++) grad[t] *= invN;
     if (lambda > 0) for (let t = 0; t < md; t++) grad[t] += lambda * W[t];
     let o = md;
     if (p.trainA) {
       for (let j = 0; j < m; j++) grad[o + j] = ga[j] * invN + lambda * a[j];
       o += m;
     }
-    if (p.bias) grad[o] = gb * invN;
+    if (p.bias) grad[o] = rSum * invN;
   }
-  if (!keep) return { loss: lossValue, dataLoss };
-  return { H: H!, S: S!, S1: S1!, S2, f: f!, r: rr!, r2: r2!, loss: lossValue, dataLoss };
+  return { loss: lossValue, dataLoss };
 }
 
 /** A SimulationError of the dynamics engine, with a specific reason. */
@@ -277,6 +304,13 @@ export function hessianVectorProduct(p: NetworkProblem, pt: HessianPoint, v: Flo
   const beta = p.bias ? v[md + (p.trainA ? m : 0)] : 0;
   const { S, S1, r, r2 } = pt.cache;
   const S2 = pt.cache.S2 as Float64Array;
+  if (backend.network) {
+    const oW = out.subarray(0, md);
+    const ha = new Float64Array(m);
+    const hb = backend.network.hvp(X, V, a, alpha, beta, { S, S1, S2, r, r2 }, oW, ha);
+    for (let t = 0; t < md; t++) oW[t] /= n;
+    return finishHvp(p, V, alpha, ha, hb, out);
+  }
   const Vc = asPrecision(X, V, m, d);
   const bytes = X.data instanceof Float64Array ? 8 : 4;
   const R = blockRows(d, bytes);
@@ -311,13 +345,20 @@ export function hessianVectorProduct(p: NetworkProblem, pt: HessianPoint, v: Flo
     }
     backend.gemm(true, false, 1, { rows, cols: m, data: Gb.subarray(0, rows * m) }, Xb, 1, oW as Matrix<typeof X.data>);
   }
+  if (bytes === 4) out.set(oW.data);
+  return finishHvp(p, V, alpha, ha, hb, out);
+}
+
+/** Completes H v from its W block (already divided by n) and the sums ha_j, hb: adds weight decay and the a, b blocks. */
+function finishHvp(p: NetworkProblem, V: Float64Array, alpha: Float64Array | null, ha: Float64Array, hb: number, out: Float64Array): Float64Array {
+  const md = V.length;
+  const invN = 1 / p.X.rows;
   const lambda = p.weightDecay;
-  if (bytes === 4) for (let t = 0; t < md; t++) out[t] = oW.data[t];
   if (lambda > 0) for (let t = 0; t < md; t++) out[t] += lambda * V[t];
   let o = md;
   if (alpha) {
-    for (let j = 0; j < m; j++) out[o + j] = ha[j] * invN + lambda * alpha[j];
-    o += m;
+    for (let j = 0; j < p.m; j++) out[o + j] = ha[j] * invN + lambda * alpha[j];
+    o += p.m;
   }
   if (p.bias) out[o] = hb * invN;
   return out;
