@@ -1,10 +1,10 @@
 // The `dynamics` suite of bench/run.mjs (issue 5, "Performance"):
 //  (1) 1000 full-batch GD steps, d = 2000, n = 8000, m = 4, tanh network (a = 1/m frozen, no bias, square
-//      loss), phase-retrieval target: featlearn's runDynamicsFrom (fused row-blocked gradient, per-step
+//      loss), phase-retrieval target: featlearn's runDynamicsFrom (native fused gradient pass, per-step
 //      overlaps and gradient norm, 2 recordings, no Hessian) against bench/ref/gd.py (numpy: X @ W.T,
 //      tanh, G.T @ X, the same per-step overlaps). Target ratio <= 0.8.
 //  (2) the 20 smallest Hessian eigenvalues at the initial point, d = 4000, n = 8000, m = 4: featlearn's
-//      lanczos (full reorthogonalisation) on its fused exact HVP against scipy.sparse.linalg.eigsh
+//      lanczos (full reorthogonalisation) on its exact HVP (native fused pass) against scipy.sparse.linalg.eigsh
 //      (ARPACK, which='SA') on the same HVP written in numpy. Target ratio <= 1.0.
 // Both sides run on the SAME data (featlearn draws it and writes raw float64 files that gd.py loads), so
 // final losses and eigenvalues are compared number for number. featlearn runs in this process (compiled
@@ -136,8 +136,8 @@ export async function runDynamicsSuite(ctx) {
     `## dynamics: GD on multi-index targets and Hessian Lanczos${quick ? ' (quick smoke run, small sizes)' : ''}`,
     '',
     'Tanh network, a = 1/m frozen, no bias, square loss, phase-retrieval target, float64, the SAME data on both sides (drawn by featlearn, loaded by numpy). ' +
-      'GD: featlearn `runDynamicsFrom` (fused row-blocked gradient: X streams from memory once per step; per-step overlaps, gradient norm and phase-1/escape bookkeeping; 2 recordings, no Hessian) vs bench/ref/gd.py (numpy: `X @ W.T`, tanh, `G.T @ X`, the same per-step overlaps). ' +
-      'Lanczos: the 20 smallest Hessian eigenvalues at the initial point, featlearn `lanczos` (full reorthogonalisation, relative residual 1e-8 of the norm estimate) on its exact fused HVP vs scipy `eigsh(which="SA", tol=1e-8)` on the same HVP in numpy (two gemms per product). ' +
+      'GD: featlearn `runDynamicsFrom` (the native fused gradient pass, native/src/network.cc: X streams from memory once per step, both cores on separate slabs of rows; per-step overlaps, gradient norm and phase-1/escape bookkeeping; 2 recordings, no Hessian) vs bench/ref/gd.py (numpy: `X @ W.T`, tanh, `G.T @ X`, the same per-step overlaps). ' +
+      'Lanczos: the 20 smallest Hessian eigenvalues at the initial point, featlearn `lanczos` (full reorthogonalisation, relative residual 1e-8 of the norm estimate) on its exact HVP (the same native fused pass) vs scipy `eigsh(which="SA", tol=1e-8)` on the same HVP in numpy (two gemms per product). ' +
       `Threads: ${threads} on both sides. Medians of ${repeats} runs after one warm-up per side (GD: a 10-step warm-up), alternating. ` +
       `Machine load (1-min average) before / after: ${loadBefore.toFixed(1)} / ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores${loadBefore > availableParallelism() ? ' — the machine was shared with other work: absolute times are inflated and the ratios only indicative' : ''}.`,
     '',
