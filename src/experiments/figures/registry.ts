@@ -290,12 +290,12 @@ const mwDependence: DependenceFigure = {
   title: 'δ_NN against width and activation',
   paper: MW,
   caption:
-    'δ_NN of our reconstruction of Montanari & Wang 2026 (Hessian transition at the initial point: phase retrieval, log-cosh loss, w_j ~ N(0, I/d), a_j = 1/m) against the width m for several activations, beside δ_alg = 1/2 (Mondelli & Montanari 2018), which no network threshold can beat. δ_NN depends strongly on the activation (and on the width), and is always above δ_alg; where a series has no marker at a width, the reconstruction finds no transition (report.md gives the reason; relu has σ″ = 0 and no finite δ_NN).',
+    'δ_NN of our reconstruction of Montanari & Wang 2026 (Hessian transition at the initial point: phase retrieval, log-cosh loss, w_j ~ N(0, I/d), a_j = 1/m) against the width m for several activations, beside δ_alg = 1/2 (Mondelli & Montanari 2018), which no network threshold can beat. δ_NN depends strongly on the activation (and on the width), and is always above δ_alg; where a series has no marker at a width, the reconstruction finds no transition (report.md gives the reason). relu has σ″ = 0 almost everywhere, so with a convex loss the Hessian weights are positive semi-definite: nothing leaves the bulk downward and the reconstruction reports no transition (no relu marker).',
   colorTitle: 'activation',
   base: { teacher: { kind: 'multi-index', link: 'phase-retrieval' }, training: { loss: 'logcosh' }, init: { scale: 1, a: 'constant' } },
-  activations: ['tanh', 'erf', 'sigmoid', 'quadratic'],
-  quick: { widths: { tanh: [1], erf: [1], sigmoid: [1], quadratic: [1] }, relTol: 0.01, samples: 20000 },
-  full: { widths: { tanh: [1, 2], erf: [1, 2], sigmoid: [1, 2], quadratic: [1, 2] }, relTol: 0.001, samples: 20000 },
+  activations: ['tanh', 'erf', 'sigmoid', 'quadratic', 'relu'],
+  quick: { widths: { tanh: [1], erf: [1], sigmoid: [1], quadratic: [1], relu: [1] }, relTol: 0.01, samples: 20000 },
+  full: { widths: { tanh: [1, 2], erf: [1, 2], sigmoid: [1, 2], quadratic: [1, 2], relu: [1, 2] }, relTol: 0.001, samples: 20000 },
 };
 
 export const FIGURES: readonly FigureDefinition[] = [

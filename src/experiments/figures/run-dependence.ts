@@ -5,7 +5,7 @@
  * src/theory/multi-index: established; 1/2 for phase retrieval). Theory only: there is no simulation, so
  * there is no agreement in standard errors; --strict fails when a delta_NN that the mode asks for ends in
  * a numerical failure (a bracket that failed or an exception), while "no transition" outcomes (no outlier
- * in the range, unbounded weights) are results, reported with their reason. Every point of results.csv is
+ * in the range, unbounded or positive semi-definite weights) are results, reported with their reason. Every point of results.csv is
  * a computed delta_NN (theory column; no simulation).
  * Cost: one delta_NN per (activation, m): ~10-40 s for m = 1, minutes for m = 2 (3-D quadrature) and m >= 3
  * (Monte Carlo, rough: docs/thresholds.md).
@@ -19,7 +19,7 @@ import { figureResult, mergeConfig, unmeasuredAgreement } from './run.js';
 import type { DependenceFigure } from './types.js';
 
 /** A delta_NN outcome that is a result (no transition), not a numerical failure. */
-const LEGITIMATE = /^(no-outlier|unbounded|no-unlearned-directions):/;
+const LEGITIMATE = /^(no-outlier|unbounded|psd-weights|no-unlearned-directions):/;
 
 /** Runs the dependence figure (module comment). */
 export async function runDependenceFigure(def: DependenceFigure, opts: RunFigureOptions = {}): Promise<FigureResult> {

@@ -30,6 +30,14 @@
  * transition as d -> infinity (as for unbounded T in section 4): reported, never a number. Detected by
  * evaluating A along the sample directions at radius 8 and 16 in the standardised (z, h, noise) space.
  *
+ * Positive semi-definite weights: when A(y, xi) >= 0 at every sample point (sigma'' = 0 almost everywhere,
+ * e.g. relu, with a convex loss, so A = l'' u u^T + weight decay), H >= 0: no eigenvalue can leave the
+ * bulk downward, and deltaNN reports "psd-weights" (no transition). The empirical Hessian of a relu network
+ * has exactly this form (its loss is piecewise quadratic in W; the Dirac mass of relu'' at 0 is met by no
+ * sample), so this is the finite-n statement, not an approximation. Its bulk can then reach 0 (rank
+ * deficiency, delta P(A != 0) small): the branch l(s) rises to 0 without a maximum, and bottomPrediction
+ * reports the edge 0.
+ *
  * Expectations are averages over S draws of (z, h, noise) from an explicit key (sample-average
  * approximation; error bars from independent replicates, `deltaNNReplicates`). Cost per pass over the
  * sample: S (m^3 + m^4) flops (E[Q] and E[Q ⊗ Q] for the analytic Jacobian of the fixed point).
@@ -106,6 +114,12 @@ export interface HessianLaw {
   unbounded: boolean;
   /** Largest spectral norm of A over the sample (scale of the spectrum). */
   normA: number;
+  /**
+   * A(y, xi) is positive semi-definite at every sample point and along the probe rays (to 1e-12 normA):
+   * then H >= 0, nothing leaves the bulk downward and there is no transition (e.g. relu, sigma'' = 0
+   * almost everywhere, with a convex loss: A = l'' u u^T + weight decay).
+   */
+  psd: boolean;
 }
 
 /** l'(y, f) and l''(y, f) for the losses of dynamics-config.ts (r = f - y). */
@@ -238,11 +252,15 @@ export function hessianLaw(target: MultiIndexTarget, noise: number, activation: 
   const A = new Float64Array(S * m * m);
   const g = new Float64Array(S * ku);
   let normA = 0;
+  let supMinusASample = -Infinity;
+  const negA = new Float64Array(m * m);
   for (let s = 0; s < S; s++) {
     const u = U.subarray(s * dim, (s + 1) * dim);
     const As = A.subarray(s * m * m, (s + 1) * m * m);
     evalA(u, As);
     for (let i = 0; i < m * m; i++) if (!Number.isFinite(As[i])) throw new NumericsError(routine, `A is not finite at draw ${s} (activation or loss overflow)`);
+    for (let i = 0; i < m * m; i++) negA[i] = -As[i];
+    supMinusASample = Math.max(supMinusASample, maxEigen(negA, m));
     for (let r = 0; r < ku; r++) {
       let t = 0;
       for (let i = 0; i < k; i++) t += unlearned[r][i] * u[i];
@@ -269,7 +287,8 @@ export function hessianLaw(target: MultiIndexTarget, noise: number, activation: 
     }
   }
   const unbounded = !(sup16 - sup8 <= 0.05 * (Math.abs(sup8) + 1)) || !Number.isFinite(sup16);
-  return { m, ku, S, A, g, w: W, method: quadrature ? 'quadrature' : 'monte-carlo', unlearned, learned, supMinusA: sup16, unbounded, normA };
+  const psd = Math.max(supMinusASample, sup8, sup16) <= 1e-12 * normA;
+  return { m, ku, S, A, g, w: W, method: quadrature ? 'quadrature' : 'monte-carlo', unlearned, learned, supMinusA: sup16, unbounded, normA, psd };
 }
 
 function maxEigen(A: Float64Array, m: number): number {
@@ -776,8 +795,12 @@ export interface BottomPrediction {
   bottomEigenvalue: number;
   /** Squared overlap of its eigenvector with the unlearned directions (0 without outlier). */
   overlap2: number;
-  /** lambda_min(M(l_e)): negative iff there is an outlier. */
-  edgeMargin: number;
+  /**
+   * lambda_min(M(l_e)): negative iff there is an outlier; null when the bulk reaches 0 with positive
+   * semi-definite weights (law.psd and delta P(A != 0) too small for a gap: the branch l(s) rises to 0
+   * without a maximum, R diverges there, and no outlier can lie below 0).
+   */
+  edgeMargin: number | null;
 }
 
 function margin(law: HessianLaw, pt: BranchPoint, delta: number): { value: number; vector: number[]; M: Float64Array } {
@@ -791,11 +814,22 @@ function checkLaw(law: HessianLaw, routine: string): void {
   if (law.ku === 0) throw new NumericsError(routine, 'every latent direction is already learned (no unlearned directions): nothing to predict');
 }
 
+const PSD_MESSAGE =
+  "the Hessian weights A(y, xi) are positive semi-definite (sigma'' = 0 almost everywhere, e.g. relu, with a convex loss: A = l'' u u^T): H >= 0, no eigenvalue can leave the bulk downward, no transition";
+
 /** The bottom of the Hessian spectrum at sample ratio delta (module comment). */
 export function bottomPrediction(law: HessianLaw, delta: number): BottomPrediction {
   if (!(delta > 0) || !Number.isFinite(delta)) throw new NumericsError('bottomPrediction', `delta must be a finite number > 0, got ${delta}`);
   checkLaw(law, 'bottomPrediction');
-  const edge = bulkLowerEdge(law, delta);
+  let edge: BulkEdge;
+  try {
+    edge = bulkLowerEdge(law, delta);
+  } catch (e) {
+    if (law.psd && e instanceof NumericsError && /no maximum of l/.test(e.message)) {
+      return { delta, bulkEdge: 0, outlier: false, bottomEigenvalue: 0, overlap2: 0, edgeMargin: null };
+    }
+    throw e;
+  }
   const me = margin(law, { s: edge.s, l: edge.l, R: edge.R }, delta);
   if (!(me.value < 0)) return { delta, bulkEdge: edge.l, outlier: false, bottomEigenvalue: edge.l, overlap2: 0, edgeMargin: me.value };
   // the outlier: root in s in (s_small, s_edge) of lambda_min(M(s)), M > 0 as s -> 0 (l -> -inf)
@@ -829,7 +863,7 @@ export function bottomPrediction(law: HessianLaw, delta: number): BottomPredicti
 
 export type DeltaNNResult =
   | { ok: true; deltaNN: number; bracket: [number, number]; evaluations: number }
-  | { ok: false; reason: 'unbounded' | 'no-unlearned-directions' | 'no-outlier' | 'outlier-everywhere'; message: string; evaluations: number };
+  | { ok: false; reason: 'unbounded' | 'psd-weights' | 'no-unlearned-directions' | 'no-outlier' | 'outlier-everywhere'; message: string; evaluations: number };
 
 /**
  * delta_NN: the root in log delta of the edge margin lambda_min(M(l_e)) (an outlier iff negative), after
@@ -840,6 +874,7 @@ export type DeltaNNResult =
 export function deltaNN(law: HessianLaw, opts: { relTol?: number; range?: [number, number] } = {}): DeltaNNResult {
   if (law.unbounded) return { ok: false, reason: 'unbounded', message: 'the top eigenvalue of -A is unbounded (e.g. square loss with unbounded labels): no transition as d -> infinity', evaluations: 0 };
   if (law.ku === 0) return { ok: false, reason: 'no-unlearned-directions', message: 'every latent direction is already learned', evaluations: 0 };
+  if (law.psd) return { ok: false, reason: 'psd-weights', message: PSD_MESSAGE, evaluations: 0 };
   const [dLo, dHi] = opts.range ?? [2 ** -6, 2 ** 12];
   const relTol = opts.relTol ?? 1e-6;
   let evaluations = 0;
