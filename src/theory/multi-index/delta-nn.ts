@@ -39,8 +39,13 @@
  * reports the edge 0.
  *
  * Expectations are averages over S draws of (z, h, noise) from an explicit key (sample-average
- * approximation; error bars from independent replicates, `deltaNNReplicates`). Cost per pass over the
- * sample: S (m^3 + m^4) flops (E[Q] and E[Q ⊗ Q] for the analytic Jacobian of the fixed point).
+ * approximation; error bars from independent replicates: laws from different keys). Cost per pass over the
+ * sample: S (m^3 + m^4) flops (E[Q] and E[Q ⊗ Q] for the analytic Jacobian of the fixed point); m = 2 has a
+ * closed-form, allocation-free pass (passTwo). The bulk edge is the root of dl/ds along the branch (Brent),
+ * with dl/ds from the branch tangent (implicit-function theorem with the Newton Jacobian of branchPoint, which
+ * also gives the Euler predictor for the next branch point): measured for m = 2, ~3.5 passes per branch
+ * point and ~20 branch points per bulk edge (the golden-section search on l that this replaces took ~55
+ * branch points of ~6 passes each, and located s only to ~1e-6: l is flat at the maximum).
  */
 import { dampedFixedPoint } from '../../numerics/fixedPoint.js';
 import { brent } from '../../numerics/roots.js';
@@ -51,7 +56,7 @@ import type { Activation } from '../../activations/types.js';
 import type { MultiIndexTarget } from '../../models/multi-index-teacher.js';
 import { gaussHermite } from '../../numerics/gaussHermite.js';
 import { gaussLegendre } from '../../numerics/gaussLegendre.js';
-import { inverse, symmetricEigen } from './small-linalg.js';
+import { inverse, solveInto, symmetricEigen } from './small-linalg.js';
 
 /** Gauss–Legendre panels on [lo, hi] with the standard normal density in the weights. */
 function panelRule(lo: number, hi: number, width: number, order: number): { nodes: number[]; weights: number[] } {
@@ -307,68 +312,65 @@ function spectralNorm(A: Float64Array, m: number): number {
  * Q = (I + A R/delta)^{-1} A for one sample, on the physical branch only: S = I + R^{1/2} A R^{1/2}/delta must
  * be positive definite (below the spectrum every leave-one-out update keeps H - l positive definite, so
  * 1 + A_i r/delta > 0 for m = 1); then Q = delta R^{-1/2} (I - S^{-1}) R^{-1/2}. Returns false when S is not
- * positive definite (a spurious branch across a pole of the sample average). `Rh`, `Rmh`: R^{1/2}, R^{-1/2}.
+ * positive definite (a spurious branch across a pole of the sample average). `A` holds the S x m x m weights,
+ * this sample's at offset `o`; `Rh`, `Rmh`: R^{1/2}, R^{-1/2}; `work`: 4 m^2 + m scratch entries. (m >= 3;
+ * m = 2 has the closed form of passTwo, m = 1 the scalar one of pass.)
  */
-function qMatrix(A: Float64Array, R: Float64Array, Rh: Float64Array, Rmh: Float64Array, delta: number, m: number, out: Float64Array, work: Float64Array): boolean {
-  if (m === 1) {
-    const den = 1 + (A[0] * R[0]) / delta;
-    if (!(den > 0)) return false;
-    out[0] = A[0] / den;
-    return true;
-  }
+function qMatrix(A: Float64Array, o: number, Rh: Float64Array, Rmh: Float64Array, delta: number, m: number, out: Float64Array, work: Float64Array): boolean {
   const m2 = m * m;
-  const T = work.subarray(0, m2);
-  const Sm = work.subarray(m2, 2 * m2);
-  const L = work.subarray(2 * m2, 3 * m2);
-  const Si = work.subarray(3 * m2, 4 * m2);
+  const T = 0;
+  const Sm = m2;
+  const L = 2 * m2;
+  const Si = 3 * m2;
+  const y = 4 * m2;
+  const W = work;
   // T = A Rh; S = I + Rh T / delta
   for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) {
     let s = 0;
-    for (let l = 0; l < m; l++) s += A[i * m + l] * Rh[l * m + j];
-    T[i * m + j] = s;
+    for (let l = 0; l < m; l++) s += A[o + i * m + l] * Rh[l * m + j];
+    W[T + i * m + j] = s;
   }
   for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) {
     let s = 0;
-    for (let l = 0; l < m; l++) s += Rh[i * m + l] * T[l * m + j];
-    Sm[i * m + j] = (i === j ? 1 : 0) + s / delta;
+    for (let l = 0; l < m; l++) s += Rh[i * m + l] * W[T + l * m + j];
+    W[Sm + i * m + j] = (i === j ? 1 : 0) + s / delta;
   }
   // Cholesky S = L L^T (fails when S is not positive definite)
   for (let j = 0; j < m; j++) {
-    let d = 0.5 * (Sm[j * m + j] + Sm[j * m + j]);
-    for (let l = 0; l < j; l++) d -= L[j * m + l] * L[j * m + l];
+    let d = W[Sm + j * m + j];
+    for (let l = 0; l < j; l++) d -= W[L + j * m + l] * W[L + j * m + l];
     if (!(d > 0)) return false;
     const dj = Math.sqrt(d);
-    L[j * m + j] = dj;
+    W[L + j * m + j] = dj;
     for (let i = j + 1; i < m; i++) {
-      let s = 0.5 * (Sm[i * m + j] + Sm[j * m + i]);
-      for (let l = 0; l < j; l++) s -= L[i * m + l] * L[j * m + l];
-      L[i * m + j] = s / dj;
+      let s = 0.5 * (W[Sm + i * m + j] + W[Sm + j * m + i]);
+      for (let l = 0; l < j; l++) s -= W[L + i * m + l] * W[L + j * m + l];
+      W[L + i * m + j] = s / dj;
     }
-    for (let i = 0; i < j; i++) L[i * m + j] = 0;
+    for (let i = 0; i < j; i++) W[L + i * m + j] = 0;
   }
   // S^{-1} column by column
-  const y = work.subarray(4 * m2, 4 * m2 + m);
   for (let c = 0; c < m; c++) {
     for (let i = 0; i < m; i++) {
       let s = i === c ? 1 : 0;
-      for (let l = 0; l < i; l++) s -= L[i * m + l] * y[l];
-      y[i] = s / L[i * m + i];
+      for (let l = 0; l < i; l++) s -= W[L + i * m + l] * W[y + l];
+      W[y + i] = s / W[L + i * m + i];
     }
     for (let i = m - 1; i >= 0; i--) {
-      let s = y[i];
-      for (let l = i + 1; l < m; l++) s -= L[l * m + i] * Si[l * m + c];
-      Si[i * m + c] = s / L[i * m + i];
+      let s = W[y + i];
+      for (let l = i + 1; l < m; l++) s -= W[L + l * m + i] * W[Si + l * m + c];
+      W[Si + i * m + c] = s / W[L + i * m + i];
     }
   }
   // out = delta Rmh (I - S^{-1}) Rmh
   for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) {
     let s = 0;
-    for (let l = 0; l < m; l++) s += ((l === j ? 1 : 0) - Si[l * m + j]) * Rmh[i * m + l];
-    T[i * m + j] = s;
+    for (let l = 0; l < m; l++) s += ((l === j ? 1 : 0) - W[Si + l * m + j]) * Rmh[i * m + l];
+    W[T + i * m + j] = s;
   }
   for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) {
     let s = 0;
-    for (let l = 0; l < m; l++) s += T[i * m + l] * Rmh[l * m + j];
+    for (let l = 0; l < m; l++) s += W[T + i * m + l] * Rmh[l * m + j];
     out[i * m + j] = delta * s;
   }
   for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) out[i * m + j] = out[j * m + i] = 0.5 * (out[i * m + j] + out[j * m + i]);
@@ -395,14 +397,98 @@ interface Pass {
   EQ: Float64Array;
   /** E[Q_ij Q_kl] (m^4), only when asked. */
   EQQ: Float64Array | null;
+  /** E[(g g^T) ⊗ Q] ((ku m) x (ku m), index (r, i) -> r m + i), only when asked (outlierMatrix without the -l I; m >= 2). */
+  EggQ: Float64Array | null;
 }
 
-function pass(law: HessianLaw, R: Float64Array, delta: number, withQQ: boolean): Pass | null {
+/**
+ * m = 2: the same Q in closed form, without R^{1/2}: I + A R/delta = R^{-1/2} S R^{1/2} has the (real)
+ * eigenvalues of S, so S > 0 iff det(I + A R/delta) > 0 and tr(I + A R/delta) > 0, and
+ * Q = (I + A R/delta)^{-1} A = adj(I + A R/delta) A / det (symmetrised). Flat loop over the sample with the
+ * distinct products of (Q_11, Q_12, Q_22) for E[Q ⊗ Q]; R must be positive definite (else null).
+ */
+function passTwo(law: HessianLaw, R: Float64Array, delta: number, withQQ: boolean, withG: boolean): Pass | null {
+  const r11 = R[0];
+  const r12 = 0.5 * (R[1] + R[2]);
+  const r22 = R[3];
+  if (!(r11 > 0 && r11 * r22 - r12 * r12 > 0)) return null;
+  const c = 1 / delta;
+  const A = law.A;
+  const w = law.w;
+  const ku = law.ku;
+  const g = law.g;
+  const K = 2 * ku;
+  const EggQ = withG ? new Float64Array(K * K) : null;
+  let e11 = 0;
+  let e12 = 0;
+  let e22 = 0;
+  let p1111 = 0;
+  let p1112 = 0;
+  let p1122 = 0;
+  let p1212 = 0;
+  let p1222 = 0;
+  let p2222 = 0;
+  for (let s = 0, o = 0; s < law.S; s++, o += 4) {
+    const a11 = A[o];
+    const a12 = A[o + 1];
+    const a21 = A[o + 2];
+    const a22 = A[o + 3];
+    const b11 = 1 + (a11 * r11 + a12 * r12) * c;
+    const b12 = (a11 * r12 + a12 * r22) * c;
+    const b21 = (a21 * r11 + a22 * r12) * c;
+    const b22 = 1 + (a21 * r12 + a22 * r22) * c;
+    const det = b11 * b22 - b12 * b21;
+    if (!(det > 0 && b11 + b22 > 0)) return null;
+    const id = 1 / det;
+    const q11 = (b22 * a11 - b12 * a21) * id;
+    const q12 = 0.5 * (b22 * a12 - b12 * a22 + (b11 * a21 - b21 * a11)) * id;
+    const q22 = (b11 * a22 - b21 * a12) * id;
+    const ws = w[s];
+    e11 += ws * q11;
+    e12 += ws * q12;
+    e22 += ws * q22;
+    if (withQQ) {
+      const w11 = ws * q11;
+      const w12 = ws * q12;
+      p1111 += w11 * q11;
+      p1112 += w11 * q12;
+      p1122 += w11 * q22;
+      p1212 += w12 * q12;
+      p1222 += w12 * q22;
+      p2222 += ws * q22 * q22;
+    }
+    if (EggQ) {
+      for (let r1 = 0; r1 < ku; r1++) for (let r2 = 0; r2 < ku; r2++) {
+        const gg = ws * g[s * ku + r1] * g[s * ku + r2];
+        const base = 2 * r1 * K + 2 * r2;
+        EggQ[base] += gg * q11;
+        EggQ[base + 1] += gg * q12;
+        EggQ[base + K] += gg * q12;
+        EggQ[base + K + 1] += gg * q22;
+      }
+    }
+  }
+  const EQ = Float64Array.of(e11, e12, e12, e22);
+  let EQQ: Float64Array | null = null;
+  if (withQQ) {
+    // EQQ[a * 4 + b] = E[Q_a Q_b], a, b flat indices of (11, 12, 21, 22)
+    const v = [
+      [p1111, p1112, p1112, p1122],
+      [p1112, p1212, p1212, p1222],
+      [p1112, p1212, p1212, p1222],
+      [p1122, p1222, p1222, p2222],
+    ];
+    EQQ = new Float64Array(16);
+    for (let a = 0; a < 4; a++) for (let b = 0; b < 4; b++) EQQ[a * 4 + b] = v[a][b];
+  }
+  return { EQ, EQQ, EggQ };
+}
+
+function pass(law: HessianLaw, R: Float64Array, delta: number, withQQ: boolean, withG = false): Pass | null {
   const m = law.m;
+  if (m === 2) return passTwo(law, R, delta, withQQ, withG);
   const EQ = new Float64Array(m * m);
   const EQQ = withQQ ? new Float64Array(m ** 4) : null;
-  const Qs = new Float64Array(m * m);
-  const work = new Float64Array(5 * m * m);
   if (m === 1) {
     // scalar fast path (no per-point views): q = A / (1 + A r / delta) on the physical branch 1 + A r / delta > 0
     const r = R[0];
@@ -421,17 +507,30 @@ function pass(law: HessianLaw, R: Float64Array, delta: number, withQQ: boolean):
     }
     EQ[0] = e1;
     if (EQQ) EQQ[0] = e2;
-    return { EQ, EQQ };
+    return { EQ, EQQ, EggQ: null };
   }
+  const ku = law.ku;
+  const K = ku * m;
+  const EggQ = withG ? new Float64Array(K * K) : null;
   const sq = sqrtPair(R, m);
   if (!sq) return null;
+  const m2 = m * m;
+  const Qs = new Float64Array(m2);
+  const work = new Float64Array(4 * m2 + m);
   for (let s = 0; s < law.S; s++) {
     const wS = law.w[s];
-    if (!qMatrix(law.A.subarray(s * m * m, (s + 1) * m * m), R, sq[0], sq[1], delta, m, Qs, work)) return null;
-    for (let i = 0; i < m * m; i++) EQ[i] += wS * Qs[i];
-    if (EQQ) for (let a = 0; a < m * m; a++) for (let b = 0; b < m * m; b++) EQQ[a * m * m + b] += wS * Qs[a] * Qs[b];
+    if (!qMatrix(law.A, s * m2, sq[0], sq[1], delta, m, Qs, work)) return null;
+    for (let i = 0; i < m2; i++) EQ[i] += wS * Qs[i];
+    if (EQQ) for (let a = 0; a < m2; a++) {
+      const wa = wS * Qs[a];
+      for (let b = 0; b < m2; b++) EQQ[a * m2 + b] += wa * Qs[b];
+    }
+    if (EggQ) for (let r1 = 0; r1 < ku; r1++) for (let r2 = 0; r2 < ku; r2++) {
+      const gg = wS * law.g[s * ku + r1] * law.g[s * ku + r2];
+      for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) EggQ[(r1 * m + i) * K + r2 * m + j] += gg * Qs[i * m + j];
+    }
   }
-  return { EQ, EQQ };
+  return { EQ, EQQ, EggQ };
 }
 
 /** Symmetric m x m <-> vector of the upper triangle. */
@@ -566,6 +665,32 @@ export interface BranchPoint {
   s: number;
   l: number;
   R: Float64Array;
+  /**
+   * The tangent of the branch at this point (m >= 2): dl/ds and dR/ds from the implicit-function theorem,
+   * J (dR/ds, dl/ds) = (0, m) with the Newton Jacobian J at the solution. Absent for m = 1; dl/ds is NaN
+   * when J is singular.
+   */
+  dlds?: number;
+  dRds?: Float64Array;
+}
+
+/** Inverse of the symmetric positive-definite m x m matrix R into `out` (closed form for m = 2); false if singular. */
+function inverseInto(R: Float64Array, m: number, out: Float64Array): boolean {
+  if (m === 2) {
+    const det = R[0] * R[3] - R[1] * R[2];
+    if (!(det !== 0) || !Number.isFinite(det)) return false;
+    out[0] = R[3] / det;
+    out[1] = -R[1] / det;
+    out[2] = -R[2] / det;
+    out[3] = R[0] / det;
+    return true;
+  }
+  try {
+    out.set(inverse(R, m));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -573,6 +698,9 @@ export interface BranchPoint {
  * R(l) has a square-root singularity): Newton on (R, l) for R^{-1} = E[Q(R)] - l I, tr R = m s, with the
  * analytic Jacobian d(E[Q])[E] = -E[Q E Q]/delta, d(R^{-1})[E] = -R^{-1} E R^{-1}. Returns null when the
  * iteration leaves the physical branch or does not converge (30 iterations, |F| <= 1e-12 scale).
+ * Started from `warm` by its tangent (Euler predictor R_w + (s - s_w) dR/ds, l_w + (s - s_w) dl/ds), or from
+ * R_w scaled to tr R = m s when the predictor leaves the physical branch; from R = s I without `warm`. At the
+ * solution it also returns the tangent (BranchPoint.dlds, dRds: one linear solve with the same Jacobian).
  */
 export function branchPoint(law: HessianLaw, s: number, delta: number, warm?: BranchPoint): BranchPoint | null {
   const m = law.m;
@@ -582,91 +710,87 @@ export function branchPoint(law: HessianLaw, s: number, delta: number, warm?: Br
     return ps ? { s, l: ps.EQ[0] - 1 / s, R } : null;
   }
   const p = (m * (m + 1)) / 2;
-  const R = new Float64Array(m * m);
-  let l: number;
+  const n = p + 1;
+  const m2 = m * m;
+  let R: Float64Array = new Float64Array(m2);
+  let l = 0;
+  let ps: Pass | null = null;
   if (warm) {
-    const f = s / warm.s;
-    for (let i = 0; i < m * m; i++) R[i] = warm.R[i] * f;
-    l = warm.l;
+    if (warm.dRds && warm.dlds !== undefined && Number.isFinite(warm.dlds)) {
+      const h = s - warm.s;
+      for (let i = 0; i < m2; i++) R[i] = warm.R[i] + h * warm.dRds[i];
+      l = warm.l + h * warm.dlds;
+      ps = pass(law, R, delta, true);
+    }
+    if (!ps) {
+      const f = s / warm.s;
+      for (let i = 0; i < m2; i++) R[i] = warm.R[i] * f;
+      l = warm.l;
+      ps = pass(law, R, delta, true);
+    }
   } else {
     for (let i = 0; i < m; i++) R[i * m + i] = s;
-    const ps = pass(law, R, delta, false);
-    if (!ps) return null;
-    l = 0;
-    for (let i = 0; i < m; i++) l += ps.EQ[i * m + i] / m;
-    l -= 1 / s;
-  }
-  const E = new Float64Array(m * m);
-  for (let it = 0; it < 30; it++) {
-    const ps = pass(law, R, delta, true);
-    if (!ps) return null;
-    let Ri: Float64Array;
-    try {
-      Ri = inverse(R, m);
-    } catch {
-      return null;
+    ps = pass(law, R, delta, true);
+    if (ps) {
+      for (let i = 0; i < m; i++) l += ps.EQ[i * m + i] / m;
+      l -= 1 / s;
     }
+  }
+  if (!ps) return null;
+  const Ri = new Float64Array(m2);
+  const F = new Float64Array(n);
+  const J = new Float64Array(n * n);
+  const step = new Float64Array(n);
+  for (let it = 0; it < 30; it++) {
+    if (!inverseInto(R, m, Ri)) return null;
+    const EQ = ps.EQ;
+    const EQQ = ps.EQQ!;
     // F = E[Q] - l I - R^{-1} (p entries) and tr R - m s
-    const Fm = new Float64Array(m * m);
-    for (let i = 0; i < m * m; i++) Fm[i] = ps.EQ[i] - Ri[i];
-    for (let i = 0; i < m; i++) Fm[i * m + i] -= l;
-    const F = new Float64Array(p + 1);
-    F.set(packSym(Fm, m));
-    let tr = 0;
-    for (let i = 0; i < m; i++) tr += R[i * m + i];
-    F[p] = tr - m * s;
     let fn = 0;
     let sc = 0;
+    let tr = 0;
+    for (let i = 0, r = 0; i < m; i++) {
+      tr += R[i * m + i];
+      for (let j = i; j < m; j++, r++) F[r] = EQ[i * m + j] - Ri[i * m + j] - (i === j ? l : 0);
+    }
+    F[p] = tr - m * s;
     for (let i = 0; i <= p; i++) fn = Math.max(fn, Math.abs(F[i]));
-    for (let i = 0; i < m * m; i++) sc = Math.max(sc, Math.abs(Ri[i]), Math.abs(ps.EQ[i]));
-    if (fn <= 1e-12 * (1 + sc)) return { s, l, R: R.slice() };
-    const J = new Float64Array((p + 1) * (p + 1));
-    let col = 0;
-    for (let i = 0; i < m; i++) {
-      for (let j = i; j < m; j++, col++) {
-        E.fill(0);
-        E[i * m + j] = 1;
-        E[j * m + i] = 1;
-        const D = new Float64Array(m * m);
-        const EQQ = ps.EQQ!;
-        for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) {
-          let t = 0;
-          let u = 0;
-          for (let c = 0; c < m; c++) for (let d = 0; d < m; d++) {
-            const e = E[c * m + d];
-            if (e === 0) continue;
-            t += EQQ[(a * m + c) * m * m + d * m + b] * e;
-            u += Ri[a * m + c] * e * Ri[d * m + b];
-          }
-          D[a * m + b] = -t / delta + u;
+    for (let i = 0; i < m2; i++) sc = Math.max(sc, Math.abs(Ri[i]), Math.abs(EQ[i]));
+    // Jacobian: column (ij) is the derivative along the symmetric basis matrix E_(ij),
+    // -E[Q E_(ij) Q]/delta + R^{-1} E_(ij) R^{-1} (packed rows (ab)), 1 on the trace row for i = j; column l: -I
+    for (let i = 0, col = 0; i < m; i++) for (let j = i; j < m; j++, col++) {
+      for (let a = 0, row = 0; a < m; a++) for (let b = a; b < m; b++, row++) {
+        let t: number;
+        let u: number;
+        if (i === j) {
+          t = EQQ[(a * m + i) * m2 + i * m + b];
+          u = Ri[a * m + i] * Ri[i * m + b];
+        } else {
+          t = EQQ[(a * m + i) * m2 + j * m + b] + EQQ[(a * m + j) * m2 + i * m + b];
+          u = Ri[a * m + i] * Ri[j * m + b] + Ri[a * m + j] * Ri[i * m + b];
         }
-        const dv = packSym(D, m);
-        for (let r = 0; r < p; r++) J[r * (p + 1) + col] = dv[r];
-        J[p * (p + 1) + col] = i === j ? 1 : 0;
+        J[row * n + col] = -t / delta + u;
       }
+      J[p * n + col] = i === j ? 1 : 0;
     }
-    // d/dl: -I on the diagonal entries
-    let r = 0;
-    for (let i = 0; i < m; i++) for (let j = i; j < m; j++, r++) J[r * (p + 1) + p] = i === j ? -1 : 0;
-    let Ji: Float64Array;
-    try {
-      Ji = inverse(J, p + 1);
-    } catch {
-      return null;
+    for (let i = 0, r = 0; i < m; i++) for (let j = i; j < m; j++, r++) J[r * n + p] = i === j ? -1 : 0;
+    J[p * n + p] = 0;
+    if (fn <= 1e-12 * (1 + sc)) {
+      const rhs = new Float64Array(n);
+      rhs[p] = m;
+      const t = new Float64Array(n);
+      if (!solveInto(J, rhs, n, t)) return { s, l, R, dlds: NaN };
+      return { s, l, R, dlds: t[p], dRds: unpackSym(t.subarray(0, p), m) };
     }
-    const step = new Float64Array(p + 1);
-    for (let a = 0; a <= p; a++) {
-      let t = 0;
-      for (let b = 0; b <= p; b++) t += Ji[a * (p + 1) + b] * F[b];
-      step[a] = t;
-    }
+    if (!solveInto(J, F, n, step)) return null;
     const x = packSym(R, m);
     let accepted = false;
     for (let t = 1, h = 0; h < 12; h++, t /= 2) {
-      const xn = x.map((v, q) => v - t * step[q]);
-      const Rn = unpackSym(xn, m);
-      if (pass(law, Rn, delta, false)) {
-        R.set(Rn);
+      const Rn = unpackSym(x.map((v, q) => v - t * step[q]), m);
+      const pn = pass(law, Rn, delta, true);
+      if (pn) {
+        R = Rn;
+        ps = pn;
         l -= t * step[p];
         accepted = true;
         break;
@@ -687,16 +811,21 @@ export interface BulkEdge {
 
 /**
  * The lower bulk edge: the maximum of l along the branch s -> (R(s), l(s)) (branchPoint), bracketed by
- * geometric steps (x 1.5) in s from s0 = 0.2 / (max |A| (1 + delta^{-1/2})^2) and refined by golden-section search
- * (relTol in s; l is quadratic in s at the maximum, so l is accurate to ~relTol^2).
+ * geometric steps (x 1.5) in s from s0 = 0.2 / (max |A| (1 + delta^{-1/2})^2), then located as the root of dl/ds
+ * by Brent's method (m = 1: dl/ds = 1/s^2 - E[q^2]/delta; m >= 2: the branch tangent of branchPoint), with
+ * golden-section search on l as the fallback (relTol in s; l is quadratic in s at the maximum, so l is accurate
+ * to ~relTol^2).
  */
 export function bulkLowerEdge(law: HessianLaw, delta: number, relTol = 1e-7): BulkEdge {
   const lAt = new Map<number, BranchPoint | null>();
-  let warm: BranchPoint | undefined;
+  const done: BranchPoint[] = [];
   const at = (s: number): BranchPoint | null => {
     if (lAt.has(s)) return lAt.get(s)!;
+    // warm start from the computed point nearest in log s (m >= 2; branchPoint ignores it for m = 1)
+    let warm: BranchPoint | undefined;
+    for (const q of done) if (!warm || Math.abs(Math.log(q.s / s)) < Math.abs(Math.log(warm.s / s))) warm = q;
     const b = branchPoint(law, s, delta, warm);
-    if (b) warm = b;
+    if (b) done.push(b);
     lAt.set(s, b);
     return b;
   };
@@ -725,6 +854,27 @@ export function bulkLowerEdge(law: HessianLaw, delta: number, relTol = 1e-7): Bu
       const pt = at(r.value);
       if (pt && pt.l >= val(s1) - 1e-14 * Math.abs(val(s1))) return { l: pt.l, s: r.value, R: pt.R };
     }
+  } else {
+    // m >= 2: the same root of dl/ds, with dl/ds from the branch tangent (implicit-function theorem on the
+    // Newton system of branchPoint); the bracket is narrowed by the sign of dl/ds at s1
+    const h = (s: number): number => at(s)?.dlds ?? NaN;
+    const d1 = h(s1);
+    if (d1 === 0) {
+      const pt = at(s1)!;
+      return { l: pt.l, s: s1, R: pt.R };
+    }
+    let [a, b] = d1 > 0 ? [s1, s2] : d1 < 0 ? [s0, s1] : [s0, s2];
+    // the branch can end before s2 (it leaves the physical region at a pole of the sample average: no branch
+    // point, dl/ds NaN): pull such an end point towards s1 (halving the distance) until the branch exists there.
+    // When the branch ends before the fold (dl/ds > 0 up to its end, e.g. small delta: the maximum of l sits at
+    // the pole), Brent has no bracket and the golden-section search below takes the largest l on the branch.
+    for (let k = 0; k < 40 && Number.isNaN(h(a)) && a !== s1; k++) a = s1 + (a - s1) / 2;
+    for (let k = 0; k < 40 && Number.isNaN(h(b)) && b !== s1; k++) b = s1 + (b - s1) / 2;
+    const r = brent(h, a, b, { relTol: 1e-12, absTol: 1e-15 * s2 });
+    if (r.ok) {
+      const pt = at(r.value);
+      if (pt && pt.l >= val(s1) - 1e-14 * Math.abs(val(s1))) return { l: pt.l, s: r.value, R: pt.R };
+    }
   }
   // golden section on [s0, s2]
   const gr = (Math.sqrt(5) - 1) / 2;
@@ -749,11 +899,9 @@ function outlierMatrix(law: HessianLaw, R: Float64Array, l: number, delta: numbe
   const m = law.m;
   const ku = law.ku;
   const K = ku * m;
-  const Mx = new Float64Array(K * K);
-  const Qs = new Float64Array(m * m);
-  const work = new Float64Array(5 * m * m);
   if (m === 1) {
     // scalar fast path, as in pass()
+    const Mx = new Float64Array(K * K);
     const r = R[0];
     if (!(r > 0)) return null;
     const c = r / delta;
@@ -766,16 +914,9 @@ function outlierMatrix(law: HessianLaw, R: Float64Array, l: number, delta: numbe
     for (let i = 0; i < K; i++) Mx[i * K + i] -= l;
     return Mx;
   }
-  const sq = sqrtPair(R, m);
-  if (!sq) return null;
-  for (let s = 0; s < law.S; s++) {
-    const wS = law.w[s];
-    if (!qMatrix(law.A.subarray(s * m * m, (s + 1) * m * m), R, sq[0], sq[1], delta, m, Qs, work)) return null;
-    for (let r1 = 0; r1 < ku; r1++) for (let r2 = 0; r2 < ku; r2++) {
-      const gg = wS * law.g[s * ku + r1] * law.g[s * ku + r2];
-      for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) Mx[(r1 * m + i) * K + r2 * m + j] += gg * Qs[i * m + j];
-    }
-  }
+  const ps = pass(law, R, delta, false, true);
+  if (!ps) return null;
+  const Mx = ps.EggQ!;
   for (let i = 0; i < K; i++) Mx[i * K + i] -= l;
   return Mx;
 }

@@ -73,3 +73,34 @@ export function matmul(A: ArrayLike<number>, B: ArrayLike<number>, p: number, ou
   }
   return out;
 }
+
+/**
+ * x with A x = b for the p x p matrix A (row-major) by Gaussian elimination with partial pivoting, into `x`;
+ * false when a pivot is 0 or not finite (singular to working precision). A and b are not modified.
+ */
+export function solveInto(A: ArrayLike<number>, b: ArrayLike<number>, p: number, x: Float64Array): boolean {
+  const M = new Float64Array(p * (p + 1));
+  for (let i = 0; i < p; i++) {
+    for (let j = 0; j < p; j++) M[i * (p + 1) + j] = A[i * p + j];
+    M[i * (p + 1) + p] = b[i];
+  }
+  const w = p + 1;
+  for (let c = 0; c < p; c++) {
+    let piv = c;
+    for (let r = c + 1; r < p; r++) if (Math.abs(M[r * w + c]) > Math.abs(M[piv * w + c])) piv = r;
+    const d = M[piv * w + c];
+    if (d === 0 || !Number.isFinite(d)) return false;
+    if (piv !== c) for (let j = c; j < w; j++) [M[c * w + j], M[piv * w + j]] = [M[piv * w + j], M[c * w + j]];
+    for (let r = c + 1; r < p; r++) {
+      const f = M[r * w + c] / d;
+      if (f !== 0) for (let j = c; j < w; j++) M[r * w + j] -= f * M[c * w + j];
+    }
+  }
+  for (let i = p - 1; i >= 0; i--) {
+    let s = M[i * w + p];
+    for (let j = i + 1; j < p; j++) s -= M[i * w + j] * x[j];
+    x[i] = s / M[i * w + i];
+  }
+  for (let i = 0; i < p; i++) if (!Number.isFinite(x[i])) return false;
+  return true;
+}
