@@ -8,6 +8,8 @@
  *   predictions (section 4, spectral.ts, on the same points), and an outlier of one block counts only below
  *   the other block's bulk;
  * - an inert neuron (a_2 = 0): delta_NN is the scalar threshold of the weights A_11;
+ * - the bulk edge against the largest l on a fine continuation of the branch (a coarse step can land on
+ *   another solution family of the sample-averaged equations beyond the fold);
  * - the branch tangent against central differences of cold-started branch points, and the bulk edge
  *   against the vertex of parabolas through l(s) at s_e (1 +- h) (Richardson-extrapolated in h).
  * Tolerances: the scalar witnesses solve the same equations to ~1e-12, the 45-degree split is exact up to
@@ -18,7 +20,7 @@ import { describe, expect, it } from 'vitest';
 import { getActivation } from '../../src/activations/index.js';
 import { getMultiIndexTarget } from '../../src/models/multi-index-teacher.js';
 import { rootKey } from '../../src/random/key.js';
-import { bottomPrediction, branchPoint, bulkLowerEdge, deltaNN, hessianLaw, type HessianLaw } from '../../src/theory/multi-index/delta-nn.js';
+import { bottomPrediction, branchPoint, bulkLowerEdge, deltaNN, hessianLaw, initialPhaseOnePoint, type HessianLaw } from '../../src/theory/multi-index/delta-nn.js';
 import { spectralPrediction, spectralThreshold, type SpectralPrediction, type WeightLaw } from '../../src/theory/multi-index/spectral.js';
 
 const pr = getMultiIndexTarget('phase-retrieval');
@@ -89,6 +91,28 @@ describe('delta_NN at m = 2: an inert neuron gives the scalar threshold', () => 
     expect(r.ok).toBe(true);
     if (!t.transition || !r.ok) return;
     expect(Math.abs(r.deltaNN / t.deltaT - 1)).toBeLessThan(1e-5);
+  });
+});
+
+describe('delta_NN at m = 2: the bulk edge is the maximum of l along the branch', () => {
+  it('sigmoid at the initial point, delta in {1, 4}: l_e >= l on a fine continuation (steps x 1.05) from far below the spectrum', () => {
+    // at delta = 1 the sample-averaged equations have a second solution family beyond the fold (a step x 1.5 of
+    // Newton lands on it, with a lower l): the edge must be the fold of the branch that starts at R ~ s I
+    const law = hessianLaw(pr, 0, getActivation('sigmoid'), { name: 'logcosh' }, initialPhaseOnePoint(2, 1, 1), { key: rootKey(0) });
+    for (const delta of [1, 4]) {
+      const e = bulkLowerEdge(law, delta);
+      let p = branchPoint(law, 0.2 / (law.normA * (1 + 1 / Math.sqrt(delta)) ** 2), delta);
+      let top = -Infinity;
+      let n = 0;
+      while (p && p.s < 2 * e.s) {
+        top = Math.max(top, p.l);
+        n++;
+        p = branchPoint(law, p.s * 1.05, delta, p);
+      }
+      expect(n).toBeGreaterThan(20);
+      expect(top).toBeGreaterThan(e.l - 1e-2 * Math.abs(e.l)); // the grid comes near the edge (the jump was 12% below)
+      expect(e.l).toBeGreaterThanOrEqual(top - 1e-12 * Math.abs(top));
+    }
   });
 });
 

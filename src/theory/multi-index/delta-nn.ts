@@ -298,6 +298,12 @@ export function hessianLaw(target: MultiIndexTarget, noise: number, activation: 
 
 function maxEigen(A: Float64Array, m: number): number {
   if (m === 1) return A[0];
+  if (m === 2) {
+    // closed form for the symmetric part (as symmetricEigen)
+    const h = 0.5 * (A[0] - A[3]);
+    const o = 0.5 * (A[1] + A[2]);
+    return 0.5 * (A[0] + A[3]) + Math.hypot(h, o);
+  }
   return symmetricEigen(A, m).values[m - 1];
 }
 
@@ -810,11 +816,33 @@ export interface BulkEdge {
 }
 
 /**
- * The lower bulk edge: the maximum of l along the branch s -> (R(s), l(s)) (branchPoint), bracketed by
- * geometric steps (x 1.5) in s from s0 = 0.2 / (max |A| (1 + delta^{-1/2})^2), then located as the root of dl/ds
- * by Brent's method (m = 1: dl/ds = 1/s^2 - E[q^2]/delta; m >= 2: the branch tangent of branchPoint), with
- * golden-section search on l as the fallback (relTol in s; l is quadratic in s at the maximum, so l is accurate
- * to ~relTol^2).
+ * Whether the branch point b continues w along the branch (m >= 2): the Newton correction to the Euler
+ * prediction R_w + (s_b - s_w) dR/ds is at most a tenth of the predicted change (on the branch the ratio
+ * shrinks like the step; a jump to another solution family of the sample-averaged equations does not).
+ */
+function onBranch(w: BranchPoint, b: BranchPoint): boolean {
+  if (!w.dRds) return true;
+  const h = b.s - w.s;
+  let dev = 0;
+  let pred = 0;
+  for (let i = 0; i < b.R.length; i++) {
+    const p = h * w.dRds[i];
+    dev += (b.R[i] - w.R[i] - p) ** 2;
+    pred += p * p;
+  }
+  return dev <= 0.01 * pred;
+}
+
+/**
+ * The lower bulk edge: the maximum of l along the branch s -> (R(s), l(s)) (branchPoint), from
+ * s0 = 0.2 / (max |A| (1 + delta^{-1/2})^2) (far below the spectrum).
+ * m = 1: bracketed by geometric steps (x 1.5) in s, then the root of dl/ds = 1/s^2 - E[q^2]/delta by Brent.
+ * m >= 2: continuation of the branch from s0 (steps x 1.5, halved while the branch point is missing or off the
+ * branch (onBranch)) to the first point with dl/ds <= 0, then the root of dl/ds between it and the previous
+ * point by Brent, with dl/ds from the branch tangent of branchPoint; when the branch ends (at a pole of the
+ * sample average) while l still rises, the edge is its end (to ~1e-12 in s).
+ * Fallback for both: golden-section search on l (relTol in s; l is quadratic in s at the maximum, so l is
+ * accurate to ~relTol^2).
  */
 export function bulkLowerEdge(law: HessianLaw, delta: number, relTol = 1e-7): BulkEdge {
   const lAt = new Map<number, BranchPoint | null>();
@@ -824,7 +852,8 @@ export function bulkLowerEdge(law: HessianLaw, delta: number, relTol = 1e-7): Bu
     // warm start from the computed point nearest in log s (m >= 2; branchPoint ignores it for m = 1)
     let warm: BranchPoint | undefined;
     for (const q of done) if (!warm || Math.abs(Math.log(q.s / s)) < Math.abs(Math.log(warm.s / s))) warm = q;
-    const b = branchPoint(law, s, delta, warm);
+    let b = branchPoint(law, s, delta, warm);
+    if (b && warm && law.m >= 2 && !onBranch(warm, b)) b = null;
     if (b) done.push(b);
     lAt.set(s, b);
     return b;
@@ -832,10 +861,40 @@ export function bulkLowerEdge(law: HessianLaw, delta: number, relTol = 1e-7): Bu
   const val = (s: number): number => at(s)?.l ?? -Infinity;
   // far below the spectrum l ~ -1/s; the edge lies above -|A|max (1 + delta^{-1/2})^2, so start a few times lower
   let s0 = 0.2 / (law.normA * (1 + 1 / Math.sqrt(delta)) ** 2 + 1e-12);
-  if (!at(s0)) throw new NumericsError('bulkLowerEdge', `no bulk solution at s = ${s0} (R ~ s I far below the spectrum)`);
+  const p0 = at(s0);
+  if (!p0) throw new NumericsError('bulkLowerEdge', `no bulk solution at s = ${s0} (R ~ s I far below the spectrum)`);
   let s1 = s0 * 1.5;
   let s2 = s1 * 1.5;
-  for (let it = 0; it < 200 && !(val(s1) >= val(s0) && val(s1) >= val(s2)); it++) {
+  let bracketed = false;
+  if (law.m >= 2 && p0.dlds! > 0) {
+    let prev = p0;
+    let next: BranchPoint | null = null;
+    for (let it = 0; it < 200; it++) {
+      next = null;
+      for (let k = 0, f = 1.5; k < 40 && !next; k++, f = 1 + (f - 1) / 2) next = at(prev.s * f);
+      if (!next || !(next.dlds! > 0)) break;
+      prev = next;
+    }
+    if (!next) return { l: prev.l, s: prev.s, R: prev.R };
+    if (next.dlds! > 0) throw new NumericsError('bulkLowerEdge', 'no maximum of l along the bulk branch (bulk edge not found)');
+    if (next.dlds === 0) return { l: next.l, s: next.s, R: next.R };
+    const lo = prev;
+    const hi = next;
+    if (!Number.isNaN(hi.dlds)) {
+      const r = brent((s) => at(s)?.dlds ?? NaN, lo.s, hi.s, { relTol: 1e-12, absTol: 1e-15 * hi.s });
+      if (r.ok) {
+        const pt = at(r.value);
+        const top = Math.max(lo.l, hi.l);
+        if (pt && pt.l >= top - 1e-14 * Math.abs(top)) return { l: pt.l, s: r.value, R: pt.R };
+      }
+    }
+    // golden section between the two points
+    s0 = lo.s;
+    s2 = hi.s;
+    s1 = lo.l >= hi.l ? lo.s : hi.s;
+    bracketed = true;
+  }
+  for (let it = 0; !bracketed && it < 200 && !(val(s1) >= val(s0) && val(s1) >= val(s2)); it++) {
     s0 = s1;
     s1 = s2;
     s2 = s1 * 1.5;
@@ -850,27 +909,6 @@ export function bulkLowerEdge(law: HessianLaw, delta: number, relTol = 1e-7): Bu
       return ps ? 1 - (s * s * ps.EQQ![0]) / delta : NaN;
     };
     const r = brent(h, s0, s2, { relTol: 1e-13, absTol: 1e-15 * s2 });
-    if (r.ok) {
-      const pt = at(r.value);
-      if (pt && pt.l >= val(s1) - 1e-14 * Math.abs(val(s1))) return { l: pt.l, s: r.value, R: pt.R };
-    }
-  } else {
-    // m >= 2: the same root of dl/ds, with dl/ds from the branch tangent (implicit-function theorem on the
-    // Newton system of branchPoint); the bracket is narrowed by the sign of dl/ds at s1
-    const h = (s: number): number => at(s)?.dlds ?? NaN;
-    const d1 = h(s1);
-    if (d1 === 0) {
-      const pt = at(s1)!;
-      return { l: pt.l, s: s1, R: pt.R };
-    }
-    let [a, b] = d1 > 0 ? [s1, s2] : d1 < 0 ? [s0, s1] : [s0, s2];
-    // the branch can end before s2 (it leaves the physical region at a pole of the sample average: no branch
-    // point, dl/ds NaN): pull such an end point towards s1 (halving the distance) until the branch exists there.
-    // When the branch ends before the fold (dl/ds > 0 up to its end, e.g. small delta: the maximum of l sits at
-    // the pole), Brent has no bracket and the golden-section search below takes the largest l on the branch.
-    for (let k = 0; k < 40 && Number.isNaN(h(a)) && a !== s1; k++) a = s1 + (a - s1) / 2;
-    for (let k = 0; k < 40 && Number.isNaN(h(b)) && b !== s1; k++) b = s1 + (b - s1) / 2;
-    const r = brent(h, a, b, { relTol: 1e-12, absTol: 1e-15 * s2 });
     if (r.ok) {
       const pt = at(r.value);
       if (pt && pt.l >= val(s1) - 1e-14 * Math.abs(val(s1))) return { l: pt.l, s: r.value, R: pt.R };
