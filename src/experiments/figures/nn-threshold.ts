@@ -6,7 +6,7 @@
  * brackets on powers of 2 in `range` (default [1/2, 2048]: delta_NN >= delta_alg = 1/2 for phase retrieval,
  * the target of every figure; pass another range for other targets) to the relative tolerance asked. A failure (unbounded weights, no bulk edge, no
  * outlier in the range) is returned with its reason, never as a number.
- * Cost: ~10-40 s for k + m <= 2 (2-D quadrature), minutes for k + m = 3 (3-D Gauss–Hermite) or Monte Carlo.
+ * Cost: ~0.2 s for k + m <= 2 (2-D quadrature), ~0.2-2 s for k + m = 3 (3-D Gauss–Hermite), ~95 s (m = 3) to ~8 min (m = 4) with the Monte Carlo law.
  */
 import { getActivation } from '../../activations/index.js';
 import type { DynamicsConfig } from '../../models/dynamics-config.js';

@@ -7,8 +7,8 @@
  * a numerical failure (a bracket that failed or an exception), while "no transition" outcomes (no outlier
  * in the range, unbounded or positive semi-definite weights) are results, reported with their reason. Every point of results.csv is
  * a computed delta_NN (theory column; no simulation).
- * Cost: one delta_NN per (activation, m): ~10-40 s for m = 1, minutes for m = 2 (3-D quadrature) and m >= 3
- * (Monte Carlo, rough: docs/thresholds.md).
+ * Cost: one delta_NN per (activation, m): ~0.2 s for m = 1, ~0.2-2 s for m = 2 (3-D quadrature), ~95 s for
+ * m = 3 and ~8 min for m = 4 (Monte Carlo, 20000 draws, rough: docs/thresholds.md).
  */
 import { resolveDynamicsConfig } from '../../models/dynamics-config.js';
 import { getMultiIndexTarget } from '../../models/multi-index-teacher.js';
