@@ -37,6 +37,8 @@ export interface ComparePoint {
   theoryFailure?: string;
   rows: CompareRow[];
   warnings: string[];
+  /** Every singular value of W1 after the first step, seeds pooled (with `fullSpectrum` and a step). */
+  singularValues?: number[];
 }
 
 export interface CompareResult {
@@ -60,6 +62,8 @@ export interface CompareOptions {
   onPoint?: (done: number, total: number) => void;
   /** Passed to simulate: called as each seed of the point starts and finishes. */
   onProgress?: (e: ProgressEvent) => void;
+  /** Passed to simulate: every singular value of W1 (ComparePoint.singularValues). */
+  fullSpectrum?: boolean;
 }
 
 function getStats(tree: SummaryTree | undefined, path: string): Stats | null {
@@ -95,7 +99,7 @@ export async function comparePoint(config: ExperimentConfig, opts: CompareOption
   const th = theory(config, { backend: opts.backend, anatomy: true, floors: true });
   const rfConfig: ExperimentConfig = { ...config, step: { ...config.step, eta: 0 }, theory: { ...config.theory, method: 'auto' } };
   const rf = theory(rfConfig, { backend: opts.backend, anatomy: false, floors: false });
-  const sim = await simulate(config, { seeds: opts.seeds ?? 4, workers: opts.workers, force: opts.force, backend: opts.backend, onProgress: opts.onProgress });
+  const sim = await simulate(config, { seeds: opts.seeds ?? 4, workers: opts.workers, force: opts.force, backend: opts.backend, onProgress: opts.onProgress, fullSpectrum: opts.fullSpectrum });
   const S = sim.summary;
   const rows: CompareRow[] = [
     row('risk', th.risk, getStats(S, 'risk')),
@@ -130,6 +134,7 @@ export async function comparePoint(config: ExperimentConfig, opts: CompareOption
     theoryFailure: th.ok ? undefined : `${th.reason}: ${th.message}`,
     rows,
     warnings: [...new Set([...th.warnings, ...(a?.notes ?? []), ...sim.warnings])],
+    ...(opts.fullSpectrum ? { singularValues: sim.runs.flatMap((r) => r.spectrum?.W1.all ?? []) } : {}),
   };
 }
 

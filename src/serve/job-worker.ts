@@ -13,7 +13,7 @@ import type { JobWorkerData, JobWorkerMessage } from './jobs.js';
 
 const port = parentPort;
 if (!port) throw new Error('src/serve/job-worker.ts must run in a worker thread');
-const { config, seeds, sweep } = workerData as JobWorkerData;
+const { config, seeds, sweep, spectrum } = workerData as JobWorkerData;
 
 async function run(): Promise<void> {
   const t0 = performance.now();
@@ -28,6 +28,7 @@ async function run(): Promise<void> {
       seeds,
       workers: 0,
       backend,
+      fullSpectrum: spectrum === true,
       onProgress: (e) => {
         if (e.stage === 'finished' && e.done < seeds) port!.postMessage({ type: 'progress', done: i * seeds + e.done, total } satisfies JobWorkerMessage);
       },
@@ -42,6 +43,7 @@ async function run(): Promise<void> {
       theoryOk: p.theoryOk,
       theoryFailure: p.theoryFailure,
       warnings: p.warnings,
+      ...(p.singularValues ? { singularValues: p.singularValues } : {}),
     } satisfies JobWorkerMessage);
     port!.postMessage({ type: 'progress', done: (i + 1) * seeds, total } satisfies JobWorkerMessage);
   }

@@ -25,6 +25,8 @@ export interface JobWorkerData {
   config: ExperimentConfig;
   seeds: number;
   sweep?: { key: SweepKey; values: number[] };
+  /** Send the singular values of W1 with each point. */
+  spectrum?: boolean;
 }
 
 /** What a job worker posts. */

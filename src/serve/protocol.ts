@@ -68,6 +68,8 @@ export const simulateRequestSchema = z
       })
       .strict()
       .optional(),
+    /** Also send every singular value of W1 per point (seeds pooled): the explorer's anatomy histogram. */
+    spectrum: z.boolean().default(false),
   })
   .strict();
 
@@ -127,6 +129,8 @@ export interface JobEvents {
     theoryOk?: boolean;
     theoryFailure?: string;
     warnings?: string[];
+    /** Every singular value of W1 after the first step, seeds pooled (only when the request asked for `spectrum`). */
+    singularValues?: number[];
   };
   done: { seconds: number; provenance: { featlearn: string; backend: string; seed: number; config: unknown } };
   error: { message: string };

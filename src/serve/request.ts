@@ -122,5 +122,5 @@ export function jobFromRequest(body: unknown, limits: ServeLimits): JobWorkerDat
       checkSizes(c, limits, ` at sweep value ${key} = ${v}`);
     });
   }
-  return { config, seeds: req.seeds, sweep: req.sweep };
+  return { config, seeds: req.seeds, sweep: req.sweep, spectrum: req.spectrum };
 }

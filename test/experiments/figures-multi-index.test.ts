@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { FIGURES, figurePlot, getFigure, nnThreshold, type FigureResult } from '../../src/experiments/figures/index.js';
 import { agreementOf, within } from '../../src/experiments/figures/run-hessian.js';
-import { densityHistogram, marchenkoPasturSingularDensity } from '../../src/experiments/figures/spectrum-histogram.js';
+import { densityHistogram } from '../../src/plot/histogram.js';
+import { marchenkoPasturSingularDensity } from '../../src/theory/gaussian-equivalent/marchenko-pastur.js';
 import type { DependenceFigure, GrokkingFigure, HessianFigure } from '../../src/experiments/figures/types.js';
 import { resolveDynamicsConfig } from '../../src/models/dynamics-config.js';
 import { provenance } from '../../src/provenance/record.js';

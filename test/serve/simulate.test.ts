@@ -90,6 +90,31 @@ describe('serve: simulations in the worker', () => {
     }
   });
 
+  it('spectrum: true sends every singular value of W1 with the point (seeds pooled); the per-seed maxima average to the spectrum.largest.W1 row', async () => {
+    const config = { d: 60, psi: 1.5, alpha0: 1, step: { eta: 2 }, seed: 5 };
+    const accepted = await postJson(s.url, { config, seeds: 2, spectrum: true });
+    expect(accepted.status).toBe(202);
+    const events = await readEvents(s.url, accepted.body.jobId);
+    const point = events.find((e) => e.event === 'point')!.data as { rows: PointRow[]; singularValues?: number[] };
+    // W1 is d x N = 60 x 90: min(d, N) = 60 singular values per seed, descending within each seed
+    const sv = point.singularValues!;
+    expect(sv.length).toBe(120);
+    for (const v of sv) expect(Number.isFinite(v) && v > 0).toBe(true);
+    const maxima = [sv[0], sv[60]];
+    expect(maxima[0]).toBe(Math.max(...sv.slice(0, 60)));
+    expect(maxima[1]).toBe(Math.max(...sv.slice(60)));
+    // two routes to the top singular value: the full svdvals here, the anatomy's top-k solver in the row (1e-8)
+    const top = point.rows.find((r) => r.quantity === 'spectrum.largest.W1')!.simulation!;
+    expect(Math.abs((maxima[0] + maxima[1]) / 2 - top.mean)).toBeLessThan(1e-8 * top.mean);
+    // without the flag the points carry no spectrum; a non-boolean flag is refused naming the key
+    const plain = await postJson(s.url, { config, seeds: 1 });
+    const plainPoint = (await readEvents(s.url, plain.body.jobId)).find((e) => e.event === 'point')!.data;
+    expect(plainPoint.singularValues).toBeUndefined();
+    const bad = await postJson(s.url, { config, seeds: 1, spectrum: 'yes' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.key).toBe('spectrum');
+  });
+
   it('cancelling mid-run ends the job with cancelled and the next job runs', async () => {
     const big = await postJson(s.url, { config: { d: 300, alpha: 3 }, seeds: 2, sweep: { key: 'eta', values: [0.5, 1, 1.5, 2, 2.5, 3] } });
     const next = await postJson(s.url, { config: { d: 60 }, seeds: 1 });

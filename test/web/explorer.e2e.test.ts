@@ -240,6 +240,20 @@ describe.skipIf(skip)('explorer in chromium (set FEATLEARN_SKIP_BROWSER=1 to ski
     await page.waitForFunction(() => (globalThis as unknown as { featlearnExplorer: Api }).featlearnExplorer.figure()!.rows.filter((r) => r.series === 's₁(W₁) (simulation)').length === 2);
     const top = pts[1].rows.find((r) => r.quantity === 'spectrum.largest.W1')!.simulation!;
     expect(Number.isFinite(top.mean) && top.mean > 1).toBe(true);
+    // the simulated singular values of W1 (2 seeds x min(d, N) = 100 each) as a density histogram over the
+    // predicted Marchenko–Pastur bulk: it integrates to 1, and (d = 100: edge fluctuations ~ d^(-2/3) of the
+    // support's width) at least 90% of its mass lies within the predicted support widened by 10%
+    await page.waitForFunction(() => (globalThis as unknown as { featlearnExplorer: Api }).featlearnExplorer.figure()!.rows.some((r) => r.mark === 'bar'));
+    const fig2 = await api(page, (a) => a.figure()!);
+    const bars = fig2.rows.filter((r) => r.mark === 'bar');
+    expect(bars.length).toBeGreaterThanOrEqual(10);
+    const mass = bars.reduce((acc, b) => acc + b.y! * (b.x2! - b.x!), 0);
+    expect(Math.abs(mass - 1)).toBeLessThan(1e-9);
+    const bulk = fig2.rows.filter((r) => r.series === 'bulk (Marchenko–Pastur)' && r.y! > 0).map((r) => r.x!);
+    const [lo, hi] = [Math.min(...bulk), Math.max(...bulk)];
+    const pad = 0.1 * (hi - lo);
+    const inside = bars.filter((b) => b.x! >= lo - pad && b.x2! <= hi + pad).reduce((acc, b) => acc + b.y! * (b.x2! - b.x!), 0);
+    expect(inside).toBeGreaterThan(0.9);
     await page.screenshot({ path: join(artifacts, 'explorer-anatomy.png') });
   }, 60_000);
 

@@ -5,14 +5,17 @@
  * - Learning curve: theoryCurve along the x axis (exactly `featlearn theory --sweep key=from:to:points`),
  *   random features (the same config at eta = 0, as `featlearn compare` defines the baseline), the linear
  *   floor and the null risk (src/theory/floors.ts), simulated points with ± one standard error.
- * - Step anatomy: the singular-value density of the bulk of W1 (Marchenko–Pastur quarter-circle law of a
- *   d x N matrix with N(0, 1/d) entries, scaled like the anatomy's bulk) with the BBP outlier, and the top
- *   singular value and the squared overlaps against eta (src/theory/anatomy.ts).
+ * - Step anatomy: the singular-value density of the bulk of W1 (Marchenko–Pastur law of a d x N matrix
+ *   with N(0, 1/d) entries, scaled like the anatomy's bulk) with the BBP outlier, and the top singular
+ *   value and the squared overlaps against eta (src/theory/anatomy.ts); after a simulation, the histogram
+ *   of every simulated singular value of W1 (seeds pooled) at the simulated eta nearest the current one.
  */
 import { ConfigError } from '../../src/config/validate.js';
 import { resolveExperimentConfig, type ExperimentConfig } from '../../src/models/experiment-config.js';
 import { floors, stepAnatomy, theory, theoryCurve, withSweepValue, type TheoryPoint } from '../../src/theory/index.js';
 import type { FigurePlot, PlotRow } from '../../src/plot/spec.js';
+import { densityHistogram } from '../../src/plot/histogram.js';
+import { marchenkoPasturSingularDensity } from '../../src/theory/gaussian-equivalent/marchenko-pastur.js';
 import type { PlotMethod } from '../../src/plot/style.js';
 import { rawConfig, SWEEP_TITLE, sweepOf, sweepValues, type ExplorerState } from './state.js';
 
@@ -21,6 +24,8 @@ export interface SimPoint {
   index: number;
   value: number | null;
   rows: { quantity: string; theory: number | null; simulation: { mean: number; sem: number | null; n: number } | null }[];
+  /** Every singular value of W1, seeds pooled (anatomy simulations only). */
+  singularValues?: number[];
 }
 
 export interface CurveData {
@@ -135,20 +140,17 @@ export function curveFigure(s: ExplorerState, data: CurveData, sim: SimPoint[]):
 }
 
 /**
- * Singular-value density of a d x N matrix with i.i.d. N(0, 1/d) entries, c = N/d (over its N singular
- * values): the Marchenko–Pastur law of X^T X (ratio c, support [(1 - sqrt c)^2, (1 + sqrt c)^2], an atom
- * 1 - 1/c at zero when c > 1, not drawn) pushed to s = sqrt(lambda): q(s) = 2 s p(s^2).
+ * The bulk of W1's singular values: the Marchenko–Pastur singular-value density of a d x N matrix with
+ * N(0, 1/d) entries (c = N/d; src/theory/gaussian-equivalent/marchenko-pastur.ts, the same function as the
+ * CLI's histogram figures), in the units of W1 (values times the bulk scale, density divided by it).
  */
 export function mpSingularDensity(c: number, scale: number, count = 160): { x: number; y: number }[] {
-  const a = (1 - Math.sqrt(c)) ** 2;
-  const b = (1 + Math.sqrt(c)) ** 2;
+  const lo = Math.abs(1 - Math.sqrt(c));
+  const hi = 1 + Math.sqrt(c);
   const out: { x: number; y: number }[] = [];
   for (let i = 0; i <= count; i++) {
-    const s = Math.sqrt(a) + ((Math.sqrt(b) - Math.sqrt(a)) * i) / count;
-    const l = s * s;
-    const p = l > 0 ? Math.sqrt(Math.max(0, (b - l) * (l - a))) / (2 * Math.PI * c * l) : 0;
-    // density of the singular value in the units of W1 (s scaled, density divided by the scale)
-    out.push({ x: s * scale, y: (2 * s * p) / scale });
+    const s = lo + ((hi - lo) * i) / count;
+    out.push({ x: s * scale, y: marchenkoPasturSingularDensity(s, c) / scale });
   }
   return out;
 }
@@ -203,6 +205,17 @@ export function anatomyData(s: ExplorerState): AnatomyData {
 
 export function anatomyFigure(data: AnatomyData, sim: SimPoint[]): FigurePlot {
   const rows: PlotRow[] = [];
+  // the simulated spectrum nearest the current eta (the eta sweep of the anatomy's simulation), as a density
+  const eta = data.config.step.eta;
+  const withSpectrum = sim.filter((p) => p.value !== null && (p.singularValues?.length ?? 0) > 0);
+  const nearest = withSpectrum.reduce<SimPoint | null>((best, p) => (best === null || Math.abs(p.value! - eta) < Math.abs(best.value! - eta) ? p : best), null);
+  if (nearest) {
+    const values = nearest.singularValues!;
+    const bins = Math.max(10, Math.min(60, Math.round(Math.sqrt(values.length))));
+    for (const b of densityHistogram(values, bins)) {
+      rows.push({ panel: 'spectrum', series: `simulation at η = ${fmt(nearest.value!)}`, method: 'histogram', mark: 'bar', x: b.x, x2: b.x2, y: b.y });
+    }
+  }
   for (const p of data.density) rows.push({ panel: 'spectrum', series: 'bulk (Marchenko–Pastur)', method: 'reference', mark: 'line', x: p.x, y: p.y });
   rows.push({ panel: 'spectrum', series: 'bulk edge', method: 'threshold', mark: 'vrule', x: data.edge, y: null });
   if (data.separated) rows.push({ panel: 'spectrum', series: 'BBP outlier s₁(W₁)', method: 'theory', mark: 'vrule', x: data.top, y: null });

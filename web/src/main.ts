@@ -512,7 +512,7 @@ function simulate(): void {
   simKey = configKeyOfSim();
   api.simStatus = 'running';
   setSimUi(true, `queued: ${grid.values.length} point(s) × ${state.values.seeds} seed(s) at d = ${state.values.d}`, null);
-  const request = { config: rawConfig(state), seeds: Number(state.values.seeds), sweep: grid };
+  const request = { config: rawConfig(state), seeds: Number(state.values.seeds), sweep: grid, spectrum: state.view === 'anatomy' };
   const finish = (status: string, text: string): void => {
     api.simStatus = status;
     simHandle = null;
@@ -522,7 +522,7 @@ function simulate(): void {
     onQueued: (e: { position: number }) => setSimUi(true, e.position > 0 ? `queued behind ${e.position} job(s)` : 'starting…', null),
     onProgress: (e: { done: number; total: number }) => setSimUi(true, `simulating: ${e.done}/${e.total} seed runs`, e.total > 0 ? e.done / e.total : null),
     onPoint: (p: SimPoint) => {
-      sim = [...sim.filter((q) => q.index !== p.index), { index: p.index, value: p.value, rows: p.rows }].sort((a, b) => a.index - b.index);
+      sim = [...sim.filter((q) => q.index !== p.index), { index: p.index, value: p.value, rows: p.rows, singularValues: p.singularValues }].sort((a, b) => a.index - b.index);
       requestRedraw();
     },
     onDone: (e: { seconds: number }) => finish('done', `done: ${sim.length} point(s) in ${e.seconds.toFixed(1)} s (markers: mean ± one standard error over ${state.values.seeds} seeds)`),

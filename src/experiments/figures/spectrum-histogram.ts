@@ -6,35 +6,17 @@
  * follow the Marchenko–Pastur law (Marchenko & Pastur 1967): with γ = min(c, 1/c), λ = s²/max(c, 1) has
  * density √((b − λ)(λ − a)) / (2π γ λ) on [a, b] = [(1 − √γ)², (1 + √γ)²], so s has density
  * 2s/max(c, 1) · p(s²/max(c, 1)) on [|1 − √c|, 1 + √c] (times the bulk scale of a large step).
- * Node-only (simulate may start worker threads).
+ * Node-only (simulate may start worker threads); the density and the histogram are browser-safe
+ * (src/theory/gaussian-equivalent/marchenko-pastur.ts, src/plot/histogram.ts) and shared with the explorer.
  */
 import type { LinalgBackend } from '../../linalg/backend.js';
 import { resolveExperimentConfig } from '../../models/experiment-config.js';
 import { simulate } from '../../simulate/run.js';
 import { theory } from '../../theory/index.js';
+import { densityHistogram } from '../../plot/histogram.js';
+import { marchenkoPasturSingularDensity } from '../../theory/gaussian-equivalent/marchenko-pastur.js';
 import { mergeConfig, type FigureLine } from './run.js';
 import type { FigureMode, SpectrumHistogram } from './types.js';
-
-/** Density of the nonzero singular values of a d x N matrix with i.i.d. N(0, 1/d) entries, c = N/d (module comment). */
-export function marchenkoPasturSingularDensity(s: number, c: number): number {
-  const gamma = Math.min(c, 1 / c);
-  const scale = Math.max(c, 1);
-  const a = (1 - Math.sqrt(gamma)) ** 2;
-  const b = (1 + Math.sqrt(gamma)) ** 2;
-  const l = (s * s) / scale;
-  if (!(l > a && l < b)) return 0;
-  return ((2 * s) / scale) * (Math.sqrt((b - l) * (l - a)) / (2 * Math.PI * gamma * l));
-}
-
-/** Equal-width histogram normalised to a density. */
-export function densityHistogram(values: readonly number[], bins: number, range?: [number, number]): { x: number; x2: number; y: number }[] {
-  const lo = range?.[0] ?? Math.min(...values);
-  const hi = range?.[1] ?? Math.max(...values);
-  const w = (hi - lo) / bins || 1;
-  const counts = new Array<number>(bins).fill(0);
-  for (const v of values) counts[Math.min(bins - 1, Math.max(0, Math.floor((v - lo) / w)))]++;
-  return counts.map((c, i) => ({ x: lo + i * w, x2: lo + (i + 1) * w, y: c / (values.length * w) }));
-}
 
 /** Lines of one histogram panel (bars, the predicted density, the bulk edge and the spike) and findings. */
 export async function spectrumHistogram(

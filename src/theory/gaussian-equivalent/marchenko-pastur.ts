@@ -42,3 +42,19 @@ export function scaledMpStieltjes(c: number, a: number, t: number): MpStieltjes 
   const m = mpStieltjes(c, t / a);
   return { value: m.value / a, derivative: m.derivative / (a * a) };
 }
+
+/**
+ * The same law for the nonzero singular values s of W (d x N, i.i.d. N(0, 1/d) entries, c = N/d): with
+ * gamma = min(c, 1/c), lambda = s^2 / max(c, 1) follows MP_gamma's continuous part, so s has density
+ * 2 s / max(c, 1) * p_gamma(s^2 / max(c, 1)) on [|1 - sqrt c|, 1 + sqrt c], integrating to 1 over the
+ * min(d, N) nonzero values (Marchenko & Pastur 1967).
+ */
+export function marchenkoPasturSingularDensity(s: number, c: number): number {
+  const gamma = Math.min(c, 1 / c);
+  const scale = Math.max(c, 1);
+  const a = (1 - Math.sqrt(gamma)) ** 2;
+  const b = (1 + Math.sqrt(gamma)) ** 2;
+  const l = (s * s) / scale;
+  if (!(l > a && l < b)) return 0;
+  return ((2 * s) / scale) * (Math.sqrt((b - l) * (l - a)) / (2 * Math.PI * gamma * l));
+}
