@@ -139,7 +139,7 @@ describe.skipIf(skip)('explorer in chromium (set FEATLEARN_SKIP_BROWSER=1 to ski
     await other.close();
   }, 60_000);
 
-  it('exports: the YAML config and the command shown reproduce the curve with the CLI; CSV and SVG of the figure', async () => {
+  it('exports: the YAML config and the command shown reproduce the curve with the CLI; CSV, SVG and PNG of the figure; copy link', async () => {
     // the page still holds the config of the previous test (eta = 2, alpha0 = 1.25, gaussian W0, lambda = 0.1, train error)
     const curve = await api(page, (a) => a.curve());
     const grab = async (what: string): Promise<string> => {
@@ -164,6 +164,18 @@ describe.skipIf(skip)('explorer in chromium (set FEATLEARN_SKIP_BROWSER=1 to ski
     const svg = await grab('svg');
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg).toContain('train error');
+    // PNG: the signature, and an IHDR twice the SVG's size (the page exports at scale 2)
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-export="png"]')]);
+    const png = readFileSync((await dl.path())!);
+    expect(Array.from(png.subarray(0, 8))).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
+    expect(png.subarray(12, 16).toString('latin1')).toBe('IHDR');
+    const svgWidth = Number(/<svg[^>]*\swidth="([\d.]+)"/.exec(svg)![1]);
+    expect(Math.abs(png.readUInt32BE(16) - 2 * svgWidth)).toBeLessThanOrEqual(2);
+    // "copy link" puts the page's address (the whole state) on the clipboard
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
+    await page.click('#copy-link');
+    await page.waitForFunction(async () => (await navigator.clipboard.readText()) === window.location.href);
+    expect(page.url()).toContain('alpha0=1.25');
   }, 60_000);
 
   it('measures the redraw time of a slider move (input event -> rendered view)', async () => {
