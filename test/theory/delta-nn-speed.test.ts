@@ -118,7 +118,7 @@ describe('delta_NN at m = 2: the bulk edge is the maximum of l along the branch'
 
 describe('delta_NN at m = 2: the closed-form 2 x 2 path against the general-m path', () => {
   it('a generic m = 2 law embedded as m = 3 with a zero third neuron (A_3. = 0) gives the same bottom of H', () => {
-    // H = H_2 ⊕ 0: below 0 the spectrum is H_2's; the m = 3 law runs qMatrix (R^{1/2}, Cholesky) and the generic Newton
+    // H = H_2 ⊕ 0: below 0 the spectrum is H_2's; the m = 3 law runs passGeneral (Cholesky of R^{-1} + A/delta) and the generic Newton
     const law = hessianLaw(pr, 0, getActivation('tanh'), { name: 'logcosh' }, { M: [[0], [0]], Q: [[1, 0.3], [0.3, 0.8]], a: [0.7, -0.4], b: 0.1 }, { method: 'monte-carlo', samples: 1500, key: rootKey(3) });
     const A3 = new Float64Array(law.S * 9);
     for (let s = 0; s < law.S; s++) for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) A3[s * 9 + i * 3 + j] = law.A[s * 4 + i * 2 + j];
