@@ -187,3 +187,84 @@ describe('delta_NN at m = 2: branch tangent and bulk edge against finite differe
     }
   });
 });
+
+/** The law of m0 + 2 neurons: `law` (m0 = 2) with zero neurons (A_j. = A_.j = 0) at the positions `inert`. */
+function embedded(law: HessianLaw, m: number, inert: number[]): HessianLaw {
+  const live = Array.from({ length: m }, (_, j) => j).filter((j) => !inert.includes(j));
+  const A = new Float64Array(law.S * m * m);
+  for (let s = 0; s < law.S; s++) for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) A[s * m * m + live[i] * m + live[j]] = law.A[s * 4 + i * 2 + j];
+  return { ...law, m, A };
+}
+
+describe('delta_NN at m >= 3: the general-m pass (passGeneral) against witnesses that do not use it', () => {
+  it('m = 2 law with two unlearned directions (norm2, k = 2) embedded as m = 4 (zero neurons 0 and 2): same bottom of H and delta_NN as the closed-form 2 x 2 path', () => {
+    // H = H_2 ⊕ 0 ⊕ 0 below 0; ku = 2 exercises the off-diagonal (g_1 g_2) blocks of E[(g g^T) ⊗ Q]
+    const norm2 = getMultiIndexTarget('norm2', 2);
+    const law = hessianLaw(norm2, 0, getActivation('quadratic'), { name: 'logcosh' }, { M: [[0, 0], [0, 0]], Q: [[1, 0.3], [0.3, 0.8]], a: [0.7, -0.4], b: 0.1 }, { method: 'monte-carlo', samples: 800, key: rootKey(5) });
+    expect(law.ku).toBe(2);
+    const law4 = embedded(law, 4, [0, 2]);
+    let outliers = 0;
+    for (const delta of [2, 30]) {
+      const b2 = bottomPrediction(law, delta);
+      const b4 = bottomPrediction(law4, delta);
+      expect(b2.bulkEdge).toBeLessThan(0);
+      expect(b4.outlier).toBe(b2.outlier);
+      if (b2.outlier) outliers++;
+      expect(Math.abs(b2.bulkEdge - b4.bulkEdge)).toBeLessThan(1e-9 * (1 + Math.abs(b2.bulkEdge)));
+      expect(Math.abs(b2.bottomEigenvalue - b4.bottomEigenvalue)).toBeLessThan(1e-9 * (1 + Math.abs(b2.bottomEigenvalue)));
+      expect(Math.abs(b2.overlap2 - b4.overlap2)).toBeLessThan(1e-5);
+      expect(b2.edgeMargin! < 0).toBe(b4.edgeMargin! < 0);
+    }
+    expect(outliers).toBeGreaterThan(0);
+    const range: [number, number] = [0.25, 256];
+    const r2 = deltaNN(law, { relTol: 1e-6, range });
+    const r4 = deltaNN(law4, { relTol: 1e-6, range });
+    expect(r2.ok && r4.ok).toBe(true);
+    if (!r2.ok || !r4.ok) return;
+    // both brackets have hi/lo - 1 <= 1e-6 around the same sign change of the real block's margin
+    expect(Math.abs(r4.deltaNN / r2.deltaNN - 1)).toBeLessThan(2e-6);
+  });
+
+  for (const m of [3, 4]) {
+    it(`m = ${m}: two identical neurons and ${m - 2} inert one(s) (quadratic): bottom of H and delta_NN from the scalar problems of the blocks (1, 1, 0, ..)/sqrt 2 and (1, -1, 0, ..)/sqrt 2`, () => {
+      // A = (alpha 1 1^T + beta I) ⊕ 0 at every point: H = H_+ ⊕ H_- ⊕ 0 with the scalar weights of v_+ and v_-
+      // (section 4 on the same points). (m identical neurons would give an (m - 1)-fold degenerate H_- block:
+      // there the continuation stops short of the fold, old and new pass alike; see the report of this change.)
+      const Q = Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => (i < 2 && j < 2 ? 1 : i === j ? 1 : 0)));
+      const a = Array.from({ length: m }, (_, i) => (i < 2 ? 0.5 : 0));
+      const law = hessianLaw(pr, 0, getActivation('quadratic'), { name: 'logcosh' }, { M: Array.from({ length: m }, () => [0]), Q, a, b: 0 }, { method: 'monte-carlo', samples: 800, key: rootKey(13) });
+      const proj = (v: number[]): WeightLaw => {
+        const Z = new Float64Array(law.S);
+        let tau = -Infinity;
+        for (let s = 0; s < law.S; s++) {
+          let t = 0;
+          for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) t += v[i] * law.A[s * m * m + i * m + j] * v[j];
+          Z[s] = -t;
+          tau = Math.max(tau, Z[s]);
+        }
+        return { k: 1, Z, g: law.g, w: law.w, tau, tauKind: 'given', method: 'monte-carlo' };
+      };
+      const plus = proj(Array.from({ length: m }, (_, i) => (i < 2 ? r2 : 0)));
+      const minus = proj(Array.from({ length: m }, (_, i) => (i === 0 ? r2 : i === 1 ? -r2 : 0)));
+      let outliers = 0;
+      for (const delta of [0.5, 3, 60]) {
+        const b = bottomPrediction(law, delta);
+        const w = blockWitness(spectralPrediction(plus, delta), spectralPrediction(minus, delta));
+        expect(b.outlier).toBe(w.outlier);
+        if (w.outlier) outliers++;
+        expect(Math.abs(b.bulkEdge - w.bulkEdge)).toBeLessThan(1e-9 * (1 + Math.abs(w.bulkEdge)));
+        expect(Math.abs(b.bottomEigenvalue - w.bottom)).toBeLessThan(1e-9 * (1 + Math.abs(w.bottom)));
+        expect(Math.abs(b.overlap2 - w.overlap2)).toBeLessThan(1e-5);
+      }
+      expect(outliers).toBeGreaterThan(0);
+      if (m === 4) return; // delta_NN at m = 4: the embedding test above
+      const r = deltaNN(law, { relTol: 1e-6, range: [0.25, 256] });
+      expect(r.ok).toBe(true);
+      if (!r.ok) return;
+      for (const [f, expected] of [[1 - 1e-4, false], [1 + 1e-4, true]] as const) {
+        const d = r.deltaNN * f;
+        expect(blockWitness(spectralPrediction(plus, d), spectralPrediction(minus, d)).outlier).toBe(expected);
+      }
+    });
+  }
+});
