@@ -12,6 +12,11 @@
  *   another solution family of the sample-averaged equations beyond the fold);
  * - the branch tangent against central differences of cold-started branch points, and the bulk edge
  *   against the vertex of parabolas through l(s) at s_e (1 +- h) (Richardson-extrapolated in h).
+ * m >= 3 (the flat general-m pass by the Cholesky factor of R^{-1} + A/delta): an m = 2 law with two unlearned
+ * directions embedded as m = 4 with zero neurons must reproduce the closed-form m = 2 path (H = H_2 ⊕ 0 ⊕ 0
+ * below 0), and two identical neurons plus inert ones (m = 3, 4) the scalar block problems as above.
+ * (m identical neurons make H_- an (m - 1)-fold degenerate block: there the continuation stops ~6e-4 short of
+ * the block's fold at m = 3, delta = 3, with the old pass as with the new one, so that witness is not used.)
  * Tolerances: the scalar witnesses solve the same equations to ~1e-12, the 45-degree split is exact up to
  * the rounding of Q^{1/2} (A_12 - A_21 and A_11 - A_22 of order 1e-8, entering the edge at second order);
  * overlaps come from a central difference (relative accuracy ~1e-7).
@@ -228,8 +233,7 @@ describe('delta_NN at m >= 3: the general-m pass (passGeneral) against witnesses
   for (const m of [3, 4]) {
     it(`m = ${m}: two identical neurons and ${m - 2} inert one(s) (quadratic): bottom of H and delta_NN from the scalar problems of the blocks (1, 1, 0, ..)/sqrt 2 and (1, -1, 0, ..)/sqrt 2`, () => {
       // A = (alpha 1 1^T + beta I) ⊕ 0 at every point: H = H_+ ⊕ H_- ⊕ 0 with the scalar weights of v_+ and v_-
-      // (section 4 on the same points). (m identical neurons would give an (m - 1)-fold degenerate H_- block:
-      // there the continuation stops short of the fold, old and new pass alike; see the report of this change.)
+      // (section 4 on the same points); m identical neurons: see the file comment.
       const Q = Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => (i < 2 && j < 2 ? 1 : i === j ? 1 : 0)));
       const a = Array.from({ length: m }, (_, i) => (i < 2 ? 0.5 : 0));
       const law = hessianLaw(pr, 0, getActivation('quadratic'), { name: 'logcosh' }, { M: Array.from({ length: m }, () => [0]), Q, a, b: 0 }, { method: 'monte-carlo', samples: 800, key: rootKey(13) });
