@@ -49,13 +49,16 @@
  * point and ~20 branch points per bulk edge (the golden-section search on l that this replaces took ~55
  * branch points of ~6 passes each, and located s only to ~1e-6: l is flat at the maximum).
  *
- * Caveat (m >= 3, Monte Carlo law): the bulk edge found by the continuation is not a smooth function of delta.
- * At the initial point of quadratic phase retrieval (20 000 draws) it jumps between two branch families
- * (m = 4: s ~ 0.95-0.99 or ~1.13-1.23, l differing by ~5%) when delta moves by 1e-3, so the edge margin
- * changes sign many times over [0.807, 0.837] (m = 3) and [0.70, 0.80] (m = 4), and delta_NN depends on the
- * root-finding path: the rounding-level change of the pass above (edges and margins at a fixed delta agree to
- * ~1e-13 with the old pass; the old pass itself moves the m = 3 edge by 3e-4 under a 6e-14 relative change of
- * delta) moved it from 0.8077 to 0.8361 (m = 3) and from 0.7861 to 0.7184 (m = 4).
+ * Caveat (m >= 3, Monte Carlo law; not fixed): the bulk edge returned by bulkLowerEdge is not always the
+ * maximum of l along the branch. At the initial point of quadratic phase retrieval (20 000 draws), m = 4,
+ * delta = 0.72, the x 1.5 step from s = 0.947 lands on another solution family (l = -3.27, dl/ds = -99) that
+ * onBranch accepts, Brent and the golden section between the two points fail, and s = 0.947 is returned
+ * (l = -1.148, dl/ds = +0.65), while a continuation in steps x 1.01 rises to l ~ -1.095 at s ~ 1.09. The edge
+ * thus jumps between s ~ 0.95-0.99 and ~1.13-1.23 (l differing by ~5%) when delta moves by 1e-3, the edge
+ * margin changes sign many times over [0.807, 0.837] (m = 3) and [0.70, 0.80] (m = 4), and delta_NN depends
+ * on the root-finding path: the rounding-level change of the pass (edges and margins at a fixed delta agree to
+ * ~1e-13 with the old R^{1/2}-based pass, which itself moves the m = 3 edge by 3e-4 under a 6e-14 relative
+ * change of delta) moved it from 0.8077 to 0.8361 (m = 3) and from 0.7861 to 0.7184 (m = 4).
  */
 import { dampedFixedPoint } from '../../numerics/fixedPoint.js';
 import { brent } from '../../numerics/roots.js';
