@@ -42,7 +42,7 @@
  * approximation; error bars from independent replicates: laws from different keys). Cost per pass over the
  * sample: S (~2 m^3 + m^4/8) flops (E[Q] and the distinct entries of E[Q ⊗ Q] for the analytic Jacobian of the
  * fixed point); m = 2 has a closed-form, allocation-free pass (passTwo), m >= 3 a flat one by the Cholesky
- * factor of R^{-1} + A/delta (passGeneral; ~6x (m = 3) and ~10x (m = 4) faster than the R^{1/2}-based pass it
+ * factor of R^{-1} + A/delta (passGeneral; ~3x faster per pass at m = 3 and 4 than the R^{1/2}-based pass it
  * replaces, same Q to rounding). The bulk edge is the root of dl/ds along the branch (Brent),
  * with dl/ds from the branch tangent (implicit-function theorem with the Newton Jacobian of branchPoint, which
  * also gives the Euler predictor for the next branch point): measured for m = 2, ~3.5 passes per branch
