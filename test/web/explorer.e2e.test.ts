@@ -36,7 +36,7 @@ interface Api {
   simPoints(): { index: number; value: number | null; rows: { quantity: string; simulation: { mean: number; sem: number | null; n: number } | null }[] }[];
   simStatus: string;
   multiIndex(): { running: boolean; deltaAlg: number | null; points: { delta: number; bulkEdge: number | null }[] };
-  figure(): { rows: { series: string; mark: string; x: number | null; y: number | null }[] } | null;
+  figure(): { rows: { series: string; mark: string; x: number | null; x2?: number | null; y: number | null }[] } | null;
 }
 
 function cli(args: string[]): unknown {
@@ -174,7 +174,10 @@ describe.skipIf(skip)('explorer in chromium (set FEATLEARN_SKIP_BROWSER=1 to ski
     // "copy link" puts the page's address (the whole state) on the clipboard
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
     await page.click('#copy-link');
-    await page.waitForFunction(async () => (await navigator.clipboard.readText()) === window.location.href);
+    await page.waitForFunction(async () => {
+      const g = globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } }; location: { href: string } };
+      return (await g.navigator.clipboard.readText()) === g.location.href;
+    });
     expect(page.url()).toContain('alpha0=1.25');
   }, 60_000);
 
