@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { getActivation } from '../../src/activations/index.js';
 import { getMultiIndexTarget } from '../../src/models/multi-index-teacher.js';
 import { rootKey } from '../../src/random/key.js';
-import { bottomPrediction, deltaNN, hessianLaw, initialPhaseOnePoint, lossDerivatives, type HessianLaw, type NNLoss } from '../../src/theory/multi-index/delta-nn.js';
+import { bottomPrediction, deltaNN, deltaNNSignCheck, hessianLaw, initialPhaseOnePoint, lossDerivatives, type HessianLaw, type NNLoss } from '../../src/theory/multi-index/delta-nn.js';
 import { spectralPrediction, spectralThreshold, type WeightLaw } from '../../src/theory/multi-index/spectral.js';
 
 const pr = getMultiIndexTarget('phase-retrieval');
@@ -115,5 +115,24 @@ describe('Hessian weights and refusals', () => {
     expect(() => initialPhaseOnePoint(0, 1, 1)).toThrow(/width must be a positive integer, got 0/);
     const law = hessianLaw(pr, 0, tanh, loss, initialPhaseOnePoint(1, 1, 1), { method: 'monte-carlo', samples: 500 });
     expect(() => bottomPrediction(law, 0)).toThrow(/delta must be a finite number > 0, got 0/);
+  });
+});
+
+describe('deltaNNSignCheck: the outlier must be absent just below delta_NN and present just above', () => {
+  // m = 1, tanh, log-cosh, 2-D quadrature law: a smooth edge margin with one sign change (delta_NN ≈ 24.86)
+  const law = hessianLaw(pr, 0, tanh, { name: 'logcosh' }, initialPhaseOnePoint(1, 1, 1));
+  const r = deltaNN(law, { relTol: 1e-6 });
+
+  it('a clean sign change passes', () => {
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(deltaNNSignCheck(law, r.deltaNN)).toEqual({ monotone: true, flips: [] });
+  });
+
+  it('a wrong value is caught: at 1.6 delta_NN the outlier is already there on its left', () => {
+    if (!r.ok) throw new Error(r.message);
+    const c = deltaNNSignCheck(law, 1.6 * r.deltaNN);
+    expect(c.monotone).toBe(false);
+    expect(c.flips.map((f) => f.outlier)).toEqual([true, true]);
+    for (const f of c.flips) expect(f.delta).toBeLessThan(1.6 * r.deltaNN);
   });
 });

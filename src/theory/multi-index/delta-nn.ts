@@ -1101,6 +1101,29 @@ export function bottomPrediction(law: HessianLaw, delta: number): BottomPredicti
   return { delta, bulkEdge: edge.l, outlier: true, bottomEigenvalue: p0.l, overlap2: dMdl < 0 ? -1 / dMdl : NaN, edgeMargin: me.value };
 }
 
+/** lambda_min(M(l_e)) at the lower bulk edge: negative iff an outlier sits below the bulk (module comment). */
+export function edgeMargin(law: HessianLaw, delta: number): number {
+  const edge = bulkLowerEdge(law, delta);
+  return margin(law, { s: edge.s, l: edge.l, R: edge.R }, delta).value;
+}
+
+/**
+ * The signs of the edge margin on both sides of a delta_NN: an outlier must be absent at delta_NN (1 - f) and
+ * present at delta_NN (1 + f) for each f in `fractions` (default 2% and 5%). A Monte Carlo law (m >= 3) can
+ * break this (its edge jumps between branch families and the margin changes sign several times near the
+ * root): then the value depends on the root finder's path and is only known to that range.
+ */
+export function deltaNNSignCheck(law: HessianLaw, deltaNN: number, fractions: readonly number[] = [0.02, 0.05]): { monotone: boolean; flips: { delta: number; outlier: boolean }[] } {
+  const flips: { delta: number; outlier: boolean }[] = [];
+  for (const f of fractions) {
+    for (const [delta, want] of [[deltaNN * (1 - f), false], [deltaNN * (1 + f), true]] as const) {
+      const outlier = edgeMargin(law, delta) < 0;
+      if (outlier !== want) flips.push({ delta, outlier });
+    }
+  }
+  return { monotone: flips.length === 0, flips };
+}
+
 export type DeltaNNResult =
   | { ok: true; deltaNN: number; bracket: [number, number]; evaluations: number }
   | { ok: false; reason: 'unbounded' | 'psd-weights' | 'no-unlearned-directions' | 'no-outlier' | 'outlier-everywhere'; message: string; evaluations: number };
@@ -1120,8 +1143,7 @@ export function deltaNN(law: HessianLaw, opts: { relTol?: number; range?: [numbe
   let evaluations = 0;
   const marginAt = (delta: number): number => {
     evaluations++;
-    const edge = bulkLowerEdge(law, delta);
-    return margin(law, { s: edge.s, l: edge.l, R: edge.R }, delta).value;
+    return edgeMargin(law, delta);
   };
   const has = (delta: number): boolean => marginAt(delta) < 0;
   let lo = NaN;

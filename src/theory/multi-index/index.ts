@@ -16,7 +16,7 @@ import { rootKey } from '../../random/key.js';
 import type { DynamicsConfig } from '../../models/dynamics-config.js';
 import { getMultiIndexTarget } from '../../models/multi-index-teacher.js';
 import { deltaAlg, type DeltaAlgResult } from './delta-alg.js';
-import { bottomPrediction, deltaNN, hessianLaw, initialPhaseOnePoint, type BottomPrediction, type DeltaNNResult, type NNLoss, type PhaseOnePoint } from './delta-nn.js';
+import { bottomPrediction, deltaNN, deltaNNSignCheck, hessianLaw, initialPhaseOnePoint, type BottomPrediction, type DeltaNNResult, type NNLoss, type PhaseOnePoint } from './delta-nn.js';
 import { populationPhaseOne, type PopulationPhaseOne } from './phase-one.js';
 import { optimalPreprocessing, spectralPrediction, spectralThreshold, weightLaw, type SpectralPrediction, type SpectralThreshold } from './spectral.js';
 
@@ -165,7 +165,17 @@ export function thresholds(config: DynamicsConfig, opts: ThresholdsOptions = {})
     const r = deltaNN(law, { relTol: opts.relTol ?? 1e-4 });
     nn = { ...r, phase1, phase1Source: source, lawMethod: law.method, points: law.S };
     if (!law.unbounded && law.ku > 0) atDelta = bottomPrediction(law, config.delta);
-    if (law.method === 'monte-carlo') warnings.push(`delta_NN from a sample average over ${law.S} draws: the threshold depends on the tail of the law of A near its extreme; compare several seeds`);
+    if (law.method === 'monte-carlo') {
+      warnings.push(`delta_NN from a sample average over ${law.S} draws: the threshold depends on the tail of the law of A near its extreme; compare several seeds`);
+      if (r.ok) {
+        const check = deltaNNSignCheck(law, r.deltaNN);
+        if (!check.monotone) {
+          warnings.push(
+            `delta_NN ${r.deltaNN.toPrecision(6)} is not a clean sign change of the edge margin: ${check.flips.map((f) => `${f.outlier ? 'an outlier' : 'no outlier'} at delta = ${f.delta.toPrecision(4)}`).join(', ')} (the Monte Carlo law's bulk edge jumps between branch families; docs/thresholds.md): the value depends on the root finder's path, treat it as known only to within +-5%`,
+          );
+        }
+      }
+    }
   }
   // legitimate outcomes (no information, unbounded weights, nothing unlearned, no outlier up to 2^12) count as
   // converged; an outlier already at the smallest delta means the bracket failed
