@@ -420,6 +420,22 @@ function passTwo(law: HessianLaw, R: Float64Array, delta: number, withQQ: boolea
   return { EQ, EQQ, EggQ };
 }
 
+/** X <- (L L^T)^{-1} X in place, column by column (L lower triangular m x m, X m x m, row-major). */
+function choleskySolveColumns(L: Float64Array, m: number, X: Float64Array): void {
+  for (let col = 0; col < m; col++) {
+    for (let i = 0; i < m; i++) {
+      let t = X[i * m + col];
+      for (let l = 0; l < i; l++) t -= L[i * m + l] * X[l * m + col];
+      X[i * m + col] = t / L[i * m + i];
+    }
+    for (let i = m - 1; i >= 0; i--) {
+      let t = X[i * m + col];
+      for (let l = i + 1; l < m; l++) t -= L[l * m + i] * X[l * m + col];
+      X[i * m + col] = t / L[i * m + i];
+    }
+  }
+}
+
 /**
  * R^{-1} of a symmetric R by Cholesky into `Ri` (full m x m), or false when R is not positive definite.
  * `L`: m x m scratch.
@@ -438,18 +454,9 @@ function choleskyInverse(R: Float64Array, m: number, L: Float64Array, Ri: Float6
     }
   }
   // columns of R^{-1} = L^{-T} L^{-1} e_c
-  for (let c = 0; c < m; c++) {
-    for (let i = 0; i < m; i++) {
-      let s = i === c ? 1 : 0;
-      for (let l = 0; l < i; l++) s -= L[i * m + l] * Ri[l * m + c];
-      Ri[i * m + c] = s / L[i * m + i];
-    }
-    for (let i = m - 1; i >= 0; i--) {
-      let s = Ri[i * m + c];
-      for (let l = i + 1; l < m; l++) s -= L[l * m + i] * Ri[l * m + c];
-      Ri[i * m + c] = s / L[i * m + i];
-    }
-  }
+  Ri.fill(0);
+  for (let c = 0; c < m; c++) Ri[c * m + c] = 1;
+  choleskySolveColumns(L, m, Ri);
   for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) Ri[i * m + j] = Ri[j * m + i] = 0.5 * (Ri[i * m + j] + Ri[j * m + i]);
   return Number.isFinite(Ri[0]);
 }
@@ -501,18 +508,8 @@ function passGeneral(law: HessianLaw, R: Float64Array, delta: number, withQQ: bo
       }
     }
     // X = B^{-1} A, column by column
-    for (let col = 0; col < m; col++) {
-      for (let i = 0; i < m; i++) {
-        let t = A[o + i * m + col];
-        for (let l = 0; l < i; l++) t -= L[i * m + l] * X[l * m + col];
-        X[i * m + col] = t / L[i * m + i];
-      }
-      for (let i = m - 1; i >= 0; i--) {
-        let t = X[i * m + col];
-        for (let l = i + 1; l < m; l++) t -= L[l * m + i] * X[l * m + col];
-        X[i * m + col] = t / L[i * m + i];
-      }
-    }
+    for (let t = 0; t < m * m; t++) X[t] = A[o + t];
+    choleskySolveColumns(L, m, X);
     // packed upper triangle of Q = R^{-1} X
     const ws = w[s];
     for (let i = 0, r = 0; i < m; i++) {
