@@ -52,6 +52,28 @@ function blockWitness(plus: SpectralPrediction, minus: SpectralPrediction): { bu
 
 const r2 = Math.SQRT1_2;
 
+/**
+ * The bottom of H from `law` and from the same law embedded with inert neurons (H = H_small ⊕ 0 below 0):
+ * bulk edge and bottom eigenvalue to 1e-9, overlap to 1e-5 (a finite difference), the same outlier verdicts
+ * and margin signs (the margins differ by the inert block, -l_e > 0, only where it is the smallest
+ * eigenvalue). Returns the number of deltas with an outlier.
+ */
+function sameBottom(law: HessianLaw, embeddedLaw: HessianLaw, deltas: number[]): number {
+  let outliers = 0;
+  for (const delta of deltas) {
+    const b = bottomPrediction(law, delta);
+    const e = bottomPrediction(embeddedLaw, delta);
+    expect(b.bulkEdge).toBeLessThan(0);
+    expect(e.outlier).toBe(b.outlier);
+    if (b.outlier) outliers++;
+    expect(Math.abs(b.bulkEdge - e.bulkEdge)).toBeLessThan(1e-9 * (1 + Math.abs(b.bulkEdge)));
+    expect(Math.abs(b.bottomEigenvalue - e.bottomEigenvalue)).toBeLessThan(1e-9 * (1 + Math.abs(b.bottomEigenvalue)));
+    expect(Math.abs(b.overlap2 - e.overlap2)).toBeLessThan(1e-5);
+    expect(b.edgeMargin! < 0).toBe(e.edgeMargin! < 0);
+  }
+  return outliers;
+}
+
 describe('delta_NN at m = 2: two identical neurons split into two scalar problems', () => {
   for (const [act, deltas] of [['quadratic', [3, 60]], ['tanh', [3, 60]]] as const) {
     const law = hessianLaw(pr, 0, getActivation(act), { name: 'logcosh' }, { M: [[0], [0]], Q: [[1, 1], [1, 1]], a: [0.5, 0.5], b: 0 }, { method: 'monte-carlo', samples: 3000, key: rootKey(11) });
@@ -128,20 +150,7 @@ describe('delta_NN at m = 2: the closed-form 2 x 2 path against the general-m pa
     const A3 = new Float64Array(law.S * 9);
     for (let s = 0; s < law.S; s++) for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) A3[s * 9 + i * 3 + j] = law.A[s * 4 + i * 2 + j];
     const law3: HessianLaw = { ...law, m: 3, A: A3 };
-    let outliers = 0;
-    for (const delta of [3, 30]) {
-      const b2 = bottomPrediction(law, delta);
-      const b3 = bottomPrediction(law3, delta);
-      expect(b2.bulkEdge).toBeLessThan(0);
-      expect(b3.outlier).toBe(b2.outlier);
-      if (b2.outlier) outliers++;
-      expect(Math.abs(b2.bulkEdge - b3.bulkEdge)).toBeLessThan(1e-9 * (1 + Math.abs(b3.bulkEdge)));
-      expect(Math.abs(b2.bottomEigenvalue - b3.bottomEigenvalue)).toBeLessThan(1e-9 * (1 + Math.abs(b3.bottomEigenvalue)));
-      expect(Math.abs(b2.overlap2 - b3.overlap2)).toBeLessThan(1e-5);
-      // the margins differ by the inert block (-l_e > 0 there) only where it is the smallest eigenvalue
-      expect(b2.edgeMargin! < 0).toBe(b3.edgeMargin! < 0);
-    }
-    expect(outliers).toBe(1);
+    expect(sameBottom(law, law3, [3, 30])).toBe(1);
   });
 });
 
@@ -208,19 +217,7 @@ describe('delta_NN at m >= 3: the general-m pass (passGeneral) against witnesses
     const law = hessianLaw(norm2, 0, getActivation('quadratic'), { name: 'logcosh' }, { M: [[0, 0], [0, 0]], Q: [[1, 0.3], [0.3, 0.8]], a: [0.7, -0.4], b: 0.1 }, { method: 'monte-carlo', samples: 800, key: rootKey(5) });
     expect(law.ku).toBe(2);
     const law4 = embedded(law, 4, [0, 2]);
-    let outliers = 0;
-    for (const delta of [2, 30]) {
-      const b2 = bottomPrediction(law, delta);
-      const b4 = bottomPrediction(law4, delta);
-      expect(b2.bulkEdge).toBeLessThan(0);
-      expect(b4.outlier).toBe(b2.outlier);
-      if (b2.outlier) outliers++;
-      expect(Math.abs(b2.bulkEdge - b4.bulkEdge)).toBeLessThan(1e-9 * (1 + Math.abs(b2.bulkEdge)));
-      expect(Math.abs(b2.bottomEigenvalue - b4.bottomEigenvalue)).toBeLessThan(1e-9 * (1 + Math.abs(b2.bottomEigenvalue)));
-      expect(Math.abs(b2.overlap2 - b4.overlap2)).toBeLessThan(1e-5);
-      expect(b2.edgeMargin! < 0).toBe(b4.edgeMargin! < 0);
-    }
-    expect(outliers).toBeGreaterThan(0);
+    expect(sameBottom(law, law4, [2, 30])).toBeGreaterThan(0);
     const range: [number, number] = [0.25, 256];
     const r2 = deltaNN(law, { relTol: 1e-6, range });
     const r4 = deltaNN(law4, { relTol: 1e-6, range });
