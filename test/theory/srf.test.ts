@@ -220,7 +220,9 @@ describe('sRF theory: limits and identities', () => {
     expect(r.reason).toBe('max-iterations');
     expect(r.residual).toBeGreaterThan(1e-10);
     expect(Number.isFinite(r.residual)).toBe(true);
-    expect(r.last).toBeDefined();
+    // the last iterate is reported, every order parameter a finite number
+    expect(Object.keys(r.last ?? {}).sort()).toEqual(['V1', 'V2', 'm', 'psi', 'q1', 'q2', 'theta']);
+    for (const v of Object.values(r.last ?? {})) expect(Number.isFinite(v)).toBe(true);
     // the reduced solver with its budgets cut to nothing reports the same way
     const map = srfMap(c);
     const problem = { tables: conditionalTables('tanh', 'tanh', map), spectrum: mpSpectrum(map.c, 1), alpha: 1.05, lambda: 1e-3, noise: 0 };
