@@ -163,7 +163,8 @@ export function lossAndGradient(p: NetworkProblem, theta: Float64Array, grad: Fl
     const gW = grad ? grad.subarray(0, m * d) : new Float64Array(m * d);
     const ga = new Float64Array(m);
     const sums = backend.network.gradient(X, W, a, b, y, activation.kernel, loss, gW, ga);
-    return finishGradient(p, W, a, sums.lossSum, grad, ga, sums.residualSum, true);
+    if (grad) for (let t = 0, invN = 1 / n; t < m * d; t++) gW[t] *= invN;
+    return finishGradient(p, W, a, sums.lossSum, grad, ga, sums.residualSum);
   }
   const Wc = asPrecision(X, W, m, d);
   const bytes = X.data instanceof Float64Array ? 8 : 4;
@@ -228,17 +229,17 @@ export function lossAndGradient(p: NetworkProblem, theta: Float64Array, grad: Fl
     if (gW) backend.gemm(true, false, 1, { rows, cols: m, data: G.subarray(0, rows * m) }, Xb, 1, gW as Matrix<typeof X.data>);
   }
   if (grad && bytes === 4) grad.set(gW!.data);
-  const value = finishGradient(p, W, a, total, grad, ga, gb, false);
+  const value = finishGradient(p, W, a, total, grad, ga, gb);
   if (!keep) return value;
   return { H: H!, S: S!, S1: S1!, S2, f: f!, r: rr!, r2: r2!, ...value };
 }
 
 /**
- * The loss from the sum of the per-sample losses, and the gradient from its sums: grad's W block holds
- * sum_i r_i a_j sigma'(h_ij) x_i (scaled by 1/n here when `scaleW`, already scaled otherwise), ga_j =
- * sum_i r_i sigma(h_ij) and rSum = sum_i r_i; adds the weight decay.
+ * The loss from the sum of the per-sample losses, and the gradient from its sums: grad's W block already
+ * holds (1/n) sum_i r_i a_j sigma'(h_ij) x_i, ga_j = sum_i r_i sigma(h_ij) and rSum = sum_i r_i; adds the
+ * weight decay.
  */
-function finishGradient(p: NetworkProblem, W: Float64Array, a: Float64Array, lossSum: number, grad: Float64Array | null, ga: Float64Array, rSum: number, scaleW: boolean): { loss: number; dataLoss: number } {
+function finishGradient(p: NetworkProblem, W: Float64Array, a: Float64Array, lossSum: number, grad: Float64Array | null, ga: Float64Array, rSum: number): { loss: number; dataLoss: number } {
   const { m } = p;
   const invN = 1 / p.X.rows;
   const dataLoss = lossSum * invN;
@@ -252,7 +253,6 @@ function finishGradient(p: NetworkProblem, W: Float64Array, a: Float64Array, los
   if (!Number.isFinite(lossValue)) throw new DynamicsError('nan', `loss is ${lossValue} (diverged: lower training.eta or check the data)`);
   if (grad) {
     const md = W.length;
-    if (scaleW) for (let t = 0; t < md; t++) grad[t] *= invN;
     if (lambda > 0) for (let t = 0; t < md; t++) grad[t] += lambda * W[t];
     let o = md;
     if (p.trainA) {
