@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "activation_kernels.h"
+#include "napi_args.h"
 #include "threads.h"
 
 namespace {
@@ -265,35 +266,9 @@ inline void EvalLoss(Loss loss, double huberDelta, double y, double f, double& l
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Argument checks (the TypeScript wrapper validates shapes; these keep the addon memory-safe).
+// Argument checks (the TypeScript wrapper validates shapes exactly; these keep the addon memory-safe).
 
-struct Args {
-  const Napi::CallbackInfo& info;
-  bool failed = false;
-  std::string fn;
-  void Fail(const std::string& msg) {
-    if (!failed) Napi::TypeError::New(info.Env(), fn + ": " + msg).ThrowAsJavaScriptException();
-    failed = true;
-  }
-  double* F64(size_t i, const char* name, size_t n, bool nullable = false) {
-    if (failed) return nullptr;
-    const Napi::Value v = info[i];
-    if (nullable && (v.IsNull() || v.IsUndefined())) return nullptr;
-    if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array || v.As<Napi::TypedArray>().ElementLength() != n) {
-      Fail(std::string(name) + " must be a Float64Array of length " + std::to_string(n));
-      return nullptr;
-    }
-    return v.As<Napi::Float64Array>().Data();
-  }
-  double Num(size_t i, const char* name) {
-    if (failed) return 0;
-    if (!info[i].IsNumber()) {
-      Fail(std::string(name) + " must be a number");
-      return 0;
-    }
-    return info[i].As<Napi::Number>().DoubleValue();
-  }
-};
+using featlearn_napi::Args;
 
 // The input matrix X (argument 0) and d (argument 1): n = length / d.
 struct Input {
@@ -305,19 +280,19 @@ struct Input {
 bool ReadInput(Args& args, Input& in) {
   const Napi::Value v = args.info[0];
   if (!v.IsTypedArray()) {
-    args.Fail("X must be a Float64Array or a Float32Array");
+    args.TypeFail("X must be a Float64Array or a Float32Array");
     return false;
   }
   auto ta = v.As<Napi::TypedArray>();
   in.type = ta.TypedArrayType();
   if (in.type != napi_float64_array && in.type != napi_float32_array) {
-    args.Fail("X must be a Float64Array or a Float32Array");
+    args.TypeFail("X must be a Float64Array or a Float32Array");
     return false;
   }
   const double d = args.Num(1, "d");
   if (args.failed) return false;
   if (!(d >= 1) || d != std::floor(d) || ta.ElementLength() % static_cast<size_t>(d) != 0) {
-    args.Fail("d must be a positive integer dividing the length of X");
+    args.TypeFail("d must be a positive integer dividing the length of X");
     return false;
   }
   in.d = static_cast<size_t>(d);
@@ -330,7 +305,7 @@ size_t WeightRows(Args& args, size_t index, const char* name, size_t d) {
   const Napi::Value v = args.info[index];
   if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array || v.As<Napi::TypedArray>().ElementLength() % d != 0 ||
       v.As<Napi::TypedArray>().ElementLength() == 0) {
-    args.Fail(std::string(name) + " must be a non-empty Float64Array of length m * d");
+    args.TypeFail(std::string(name) + " must be a non-empty Float64Array of length m * d");
     return 0;
   }
   return v.As<Napi::TypedArray>().ElementLength() / d;
@@ -347,21 +322,18 @@ void Dispatch(const Input& in, const double* W, size_t m, size_t nscalars, RowFn
 //   returns [sum_i l(y_i, f_i), sum_i l'(f_i)]
 Napi::Value NetworkGradient(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  Args args{info, false, "networkGradient"};
-  if (info.Length() < 13) {
-    args.Fail("expected (X, d, W, a, b, y, kind, offset, coeffs, loss, huberDelta, outW, outA)");
-    return env.Undefined();
-  }
+  Args args(info);
+  if (!args.Count(13)) return env.Undefined();
   Input in;
   if (!ReadInput(args, in)) return env.Undefined();
   const size_t m = WeightRows(args, 2, "W", in.d);
-  const double* W = args.F64(2, "W", m * in.d);
-  const double* a = args.F64(3, "a", m);
+  const double* W = args.Array<double>(2, "W", m * in.d);
+  const double* a = args.Array<double>(3, "a", m);
   const double b = args.Num(4, "b");
-  const double* y = args.F64(5, "y", in.n);
+  const double* y = args.Array<double>(5, "y", in.n);
   if (args.failed) return env.Undefined();
   if (!info[6].IsString()) {
-    args.Fail("kind must be a string");
+    args.TypeFail("kind must be a string");
     return env.Undefined();
   }
   const std::string kind = info[6].As<Napi::String>().Utf8Value();
@@ -369,7 +341,7 @@ Napi::Value NetworkGradient(const Napi::CallbackInfo& info) {
   Params p;
   if (kind == "poly") {
     if (!info[8].IsTypedArray() || info[8].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
-      args.Fail("poly needs coeffs as a Float64Array");
+      args.TypeFail("poly needs coeffs as a Float64Array");
       return env.Undefined();
     }
     auto c = info[8].As<Napi::Float64Array>();
@@ -378,7 +350,7 @@ Napi::Value NetworkGradient(const Napi::CallbackInfo& info) {
   }
   const auto act = featlearn_activation::ByName(kind);
   if (!act) {
-    args.Fail("unknown kernel kind \"" + kind + "\"");
+    args.TypeFail("unknown kernel kind \"" + kind + "\"");
     return env.Undefined();
   }
   const std::string lossName = info[9].IsString() ? info[9].As<Napi::String>().Utf8Value() : "";
@@ -387,12 +359,12 @@ Napi::Value NetworkGradient(const Napi::CallbackInfo& info) {
   else if (lossName == "huber") loss = Loss::Huber;
   else if (lossName == "logcosh") loss = Loss::Logcosh;
   else {
-    args.Fail("loss must be \"square\", \"huber\" or \"logcosh\", got \"" + lossName + "\"");
+    args.TypeFail("loss must be \"square\", \"huber\" or \"logcosh\", got \"" + lossName + "\"");
     return env.Undefined();
   }
   const double huberDelta = args.Num(10, "huberDelta");
-  double* outW = args.F64(11, "outW", m * in.d);
-  double* outA = args.F64(12, "outA", m);
+  double* outW = args.Array<double>(11, "outW", m * in.d);
+  double* outA = args.Array<double>(12, "outA", m);
   if (args.failed) return env.Undefined();
 
   // scalars: [sum l, sum l', sum_i l' sigma(h_i0), ..., sum_i l' sigma(h_i,m-1)]
@@ -428,26 +400,23 @@ Napi::Value NetworkGradient(const Napi::CallbackInfo& info) {
 //   outA (m)   <- sum_i (rdot_i S_ij + r_i S1_ij hdot_ij);  returns sum_i rdot_i.  alpha may be null (= 0).
 Napi::Value NetworkHvp(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  Args args{info, false, "networkHvp"};
-  if (info.Length() < 13) {
-    args.Fail("expected (X, d, V, a, alpha, beta, S, S1, S2, r, r2, outW, outA)");
-    return env.Undefined();
-  }
+  Args args(info);
+  if (!args.Count(13)) return env.Undefined();
   Input in;
   if (!ReadInput(args, in)) return env.Undefined();
   const size_t m = WeightRows(args, 2, "V", in.d);
   const size_t n = in.n;
-  const double* V = args.F64(2, "V", m * in.d);
-  const double* a = args.F64(3, "a", m);
-  const double* alpha = args.F64(4, "alpha", m, true);
+  const double* V = args.Array<double>(2, "V", m * in.d);
+  const double* a = args.Array<double>(3, "a", m);
+  const double* alpha = args.ArrayOrNull<double>(4, "alpha", m);
   const double beta = args.Num(5, "beta");
-  const double* S = args.F64(6, "S", n * m);
-  const double* S1 = args.F64(7, "S1", n * m);
-  const double* S2 = args.F64(8, "S2", n * m);
-  const double* r = args.F64(9, "r", n);
-  const double* r2 = args.F64(10, "r2", n);
-  double* outW = args.F64(11, "outW", m * in.d);
-  double* outA = args.F64(12, "outA", m);
+  const double* S = args.Array<double>(6, "S", n * m);
+  const double* S1 = args.Array<double>(7, "S1", n * m);
+  const double* S2 = args.Array<double>(8, "S2", n * m);
+  const double* r = args.Array<double>(9, "r", n);
+  const double* r2 = args.Array<double>(10, "r2", n);
+  double* outW = args.Array<double>(11, "outW", m * in.d);
+  double* outA = args.Array<double>(12, "outA", m);
   if (args.failed) return env.Undefined();
 
   // scalars: [sum rdot, sum (rdot S_i0 + r S1_i0 hdot_i0), ...]
