@@ -133,21 +133,35 @@ struct Poly {
 };
 
 
+// The kernels by name, in one table: visit(KernelTag<F>{}) for the kernel F named `kind`; false for an
+// unknown name (the names are ELEMENTWISE_KINDS of src/linalg/elementwise.ts).
+template <class F>
+struct KernelTag {
+  using type = F;
+};
+template <class Visit>
+bool VisitKernel(const std::string& kind, Visit&& visit) {
+  if (kind == "linear") visit(KernelTag<Linear>{});
+  else if (kind == "tanh") visit(KernelTag<Tanh>{});
+  else if (kind == "relu") visit(KernelTag<Relu>{});
+  else if (kind == "erf") visit(KernelTag<Erf>{});
+  else if (kind == "sigmoid") visit(KernelTag<Sigmoid>{});
+  else if (kind == "softplus") visit(KernelTag<Softplus>{});
+  else if (kind == "sin") visit(KernelTag<Sin>{});
+  else if (kind == "cos") visit(KernelTag<Cos>{});
+  else if (kind == "abs") visit(KernelTag<Abs>{});
+  else if (kind == "sign") visit(KernelTag<Sign>{});
+  else if (kind == "poly") visit(KernelTag<Poly>{});
+  else return false;
+  return true;
+}
+
 // A kernel chosen at run time by its name: value and derivative together (nullptr for an unknown name).
 typedef void (*ValueAndDerivative)(double z, const Params& p, double& v, double& d);
 inline ValueAndDerivative ByName(const std::string& kind) {
-  if (kind == "linear") return &Linear::Eval<true, true>;
-  if (kind == "tanh") return &Tanh::Eval<true, true>;
-  if (kind == "relu") return &Relu::Eval<true, true>;
-  if (kind == "erf") return &Erf::Eval<true, true>;
-  if (kind == "sigmoid") return &Sigmoid::Eval<true, true>;
-  if (kind == "softplus") return &Softplus::Eval<true, true>;
-  if (kind == "sin") return &Sin::Eval<true, true>;
-  if (kind == "cos") return &Cos::Eval<true, true>;
-  if (kind == "abs") return &Abs::Eval<true, true>;
-  if (kind == "sign") return &Sign::Eval<true, true>;
-  if (kind == "poly") return &Poly::Eval<true, true>;
-  return nullptr;
+  ValueAndDerivative f = nullptr;
+  VisitKernel(kind, [&f](auto tag) { f = &decltype(tag)::type::template Eval<true, true>; });
+  return f;
 }
 
 }  // namespace featlearn_activation

@@ -124,29 +124,17 @@ void ByMode(int mode, const T* x, T* val, T* der, size_t n, double offset, const
 
 template <class T>
 bool Dispatch(const std::string& kind, int mode, const T* x, T* val, T* der, size_t n, double offset, const Params& p) {
-  if (kind == "linear") ByMode<T, Linear>(mode, x, val, der, n, offset, p);
-  else if (kind == "tanh") {
 #ifdef FEATLEARN_HAVE_LIBMVEC
+  if (kind == "tanh") {
     if (VecTanh f = LibmvecTanh()) {
       if (mode == 0) TanhVector<T, true, false>(f, x, val, der, n, offset);
       else if (mode == 1) TanhVector<T, false, true>(f, x, val, der, n, offset);
       else TanhVector<T, true, true>(f, x, val, der, n, offset);
       return true;
     }
-#endif
-    ByMode<T, Tanh>(mode, x, val, der, n, offset, p);
   }
-  else if (kind == "relu") ByMode<T, Relu>(mode, x, val, der, n, offset, p);
-  else if (kind == "erf") ByMode<T, Erf>(mode, x, val, der, n, offset, p);
-  else if (kind == "sigmoid") ByMode<T, Sigmoid>(mode, x, val, der, n, offset, p);
-  else if (kind == "softplus") ByMode<T, Softplus>(mode, x, val, der, n, offset, p);
-  else if (kind == "sin") ByMode<T, Sin>(mode, x, val, der, n, offset, p);
-  else if (kind == "cos") ByMode<T, Cos>(mode, x, val, der, n, offset, p);
-  else if (kind == "abs") ByMode<T, Abs>(mode, x, val, der, n, offset, p);
-  else if (kind == "sign") ByMode<T, Sign>(mode, x, val, der, n, offset, p);
-  else if (kind == "poly") ByMode<T, Poly>(mode, x, val, der, n, offset, p);
-  else return false;
-  return true;
+#endif
+  return VisitKernel(kind, [&](auto tag) { ByMode<T, typename decltype(tag)::type>(mode, x, val, der, n, offset, p); });
 }
 
 template <class T>
