@@ -45,6 +45,7 @@
  */
 import { scaledMpStieltjes } from './marchenko-pastur.js';
 import { ridgeEquivalent, type RidgeEquivalentResult } from './ridge-equivalent.js';
+import { solveInto } from '../multi-index/small-linalg.js';
 
 export interface GeAsymptoticParams {
   student: { mu0: number; mu1: number; mu2: number; muPerp2: number; dMu0: number };
@@ -70,31 +71,6 @@ export interface GeAsymptoticParams {
 }
 
 const BASIS = 5; // e, dhat, P, Z, q
-
-/** Solves the small dense system A y = b by Gaussian elimination with partial pivoting (A overwritten). */
-function solveSmall(A: number[][], b: number[]): number[] {
-  const n = b.length;
-  const x = b.slice();
-  for (let col = 0; col < n; col++) {
-    let piv = col;
-    for (let r = col + 1; r < n; r++) if (Math.abs(A[r][col]) > Math.abs(A[piv][col])) piv = r;
-    if (A[piv][col] === 0) throw new RangeError('geAsymptotic: singular Woodbury system (internal error)');
-    [A[col], A[piv]] = [A[piv], A[col]];
-    [x[col], x[piv]] = [x[piv], x[col]];
-    for (let r = col + 1; r < n; r++) {
-      const f = A[r][col] / A[col][col];
-      if (f === 0) continue;
-      for (let k = col; k < n; k++) A[r][k] -= f * A[col][k];
-      x[r] -= f * x[col];
-    }
-  }
-  for (let r = n - 1; r >= 0; r--) {
-    let s = x[r];
-    for (let k = r + 1; k < n; k++) s -= A[r][k] * x[k];
-    x[r] = s / A[r][r];
-  }
-  return x;
-}
 
 function checkParams(p: GeAsymptoticParams): void {
   const bad: string[] = [];
@@ -159,8 +135,10 @@ export function geAsymptotic(p: GeAsymptoticParams): RidgeEquivalentResult {
     const { g, dg, j, dj } = bulk(t);
     const G = [g, g, j, j, g];
     const dG = [dg, dg, dj, dj, dg];
-    const A = C.map((row, a) => row.map((v, bb) => v + (a === bb ? 1 / G[a] : 0)));
-    const y = solveSmall(A, b);
+    const A = new Float64Array(BASIS * BASIS);
+    for (let a = 0; a < BASIS; a++) for (let bb = 0; bb < BASIS; bb++) A[a * BASIS + bb] = C[a][bb] + (a === bb ? 1 / G[a] : 0);
+    const y = new Float64Array(BASIS);
+    if (!solveInto(A, b, BASIS, y)) throw new RangeError('geAsymptotic: singular Woodbury system (internal error)');
     let Q = 0;
     let dQ = 0;
     for (let a = 0; a < BASIS; a++) {
