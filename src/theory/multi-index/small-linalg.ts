@@ -90,7 +90,13 @@ export function solveInto(A: ArrayLike<number>, b: ArrayLike<number>, p: number,
     for (let r = c + 1; r < p; r++) if (Math.abs(M[r * w + c]) > Math.abs(M[piv * w + c])) piv = r;
     const d = M[piv * w + c];
     if (d === 0 || !Number.isFinite(d)) return false;
-    if (piv !== c) for (let j = c; j < w; j++) [M[c * w + j], M[piv * w + j]] = [M[piv * w + j], M[c * w + j]];
+    if (piv !== c) {
+      for (let j = c; j < w; j++) {
+        const t = M[c * w + j];
+        M[c * w + j] = M[piv * w + j];
+        M[piv * w + j] = t;
+      }
+    }
     for (let r = c + 1; r < p; r++) {
       const f = M[r * w + c] / d;
       if (f !== 0) for (let j = c; j < w; j++) M[r * w + j] -= f * M[c * w + j];
