@@ -31,12 +31,14 @@ import { spectralPrediction, spectralThreshold, type SpectralPrediction, type We
 const pr = getMultiIndexTarget('phase-retrieval');
 
 /** Scalar law of Z = -(v^T A v) on the same points (the top of -H is minus the bottom of H). */
-function projectedLaw(law: HessianLaw, v: [number, number]): WeightLaw {
+function projectedLaw(law: HessianLaw, v: readonly number[]): WeightLaw {
+  const m = law.m;
   const Z = new Float64Array(law.S);
   let tau = -Infinity;
   for (let s = 0; s < law.S; s++) {
-    const A = law.A.subarray(4 * s, 4 * s + 4);
-    Z[s] = -(v[0] * v[0] * A[0] + v[0] * v[1] * (A[1] + A[2]) + v[1] * v[1] * A[3]);
+    let t = 0;
+    for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) t += v[i] * law.A[s * m * m + i * m + j] * v[j];
+    Z[s] = -t;
     tau = Math.max(tau, Z[s]);
   }
   return { k: 1, Z, g: law.g, w: law.w, tau, tauKind: 'given', method: 'monte-carlo' };
@@ -51,6 +53,35 @@ function blockWitness(plus: SpectralPrediction, minus: SpectralPrediction): { bu
 }
 
 const r2 = Math.SQRT1_2;
+
+/**
+ * bottomPrediction of `law` against the block witness of the scalar laws `plus` and `minus` at each delta:
+ * the same outlier verdict, bulk edge and bottom eigenvalue to 1e-9, overlap to 1e-5 (a finite difference).
+ * Returns the number of deltas with an outlier.
+ */
+function sameAsBlocks(law: HessianLaw, plus: WeightLaw, minus: WeightLaw, deltas: readonly number[]): number {
+  let outliers = 0;
+  for (const delta of deltas) {
+    const b = bottomPrediction(law, delta);
+    const w = blockWitness(spectralPrediction(plus, delta), spectralPrediction(minus, delta));
+    expect(b.outlier).toBe(w.outlier);
+    if (w.outlier) outliers++;
+    expect(Math.abs(b.bulkEdge - w.bulkEdge)).toBeLessThan(1e-9 * (1 + Math.abs(w.bulkEdge)));
+    expect(Math.abs(b.bottomEigenvalue - w.bottom)).toBeLessThan(1e-9 * (1 + Math.abs(w.bottom)));
+    expect(Math.abs(b.overlap2 - w.overlap2)).toBeLessThan(1e-5);
+  }
+  return outliers;
+}
+
+/** delta_NN of `law` separates "no outlier" (1e-4 below) from "outlier" (1e-4 above) in the block witness. */
+function separatesBlocks(r: ReturnType<typeof deltaNN>, plus: WeightLaw, minus: WeightLaw): void {
+  expect(r.ok).toBe(true);
+  if (!r.ok) return;
+  for (const [f, expected] of [[1 - 1e-4, false], [1 + 1e-4, true]] as const) {
+    const d = r.deltaNN * f;
+    expect(blockWitness(spectralPrediction(plus, d), spectralPrediction(minus, d)).outlier).toBe(expected);
+  }
+}
 
 /**
  * The bottom of H from `law` and from the same law embedded with inert neurons (H = H_small ⊕ 0 below 0):
@@ -81,29 +112,14 @@ describe('delta_NN at m = 2: two identical neurons split into two scalar problem
     const minus = projectedLaw(law, [r2, -r2]);
 
     it(`${act}: bulk edge, bottom eigenvalue, outlier and overlap equal the block predictions`, () => {
-      let outliers = 0;
-      for (const delta of deltas) {
-        const b = bottomPrediction(law, delta);
-        const w = blockWitness(spectralPrediction(plus, delta), spectralPrediction(minus, delta));
-        expect(b.outlier).toBe(w.outlier);
-        if (w.outlier) outliers++;
-        expect(Math.abs(b.bulkEdge - w.bulkEdge)).toBeLessThan(1e-9 * (1 + Math.abs(w.bulkEdge)));
-        expect(Math.abs(b.bottomEigenvalue - w.bottom)).toBeLessThan(1e-9 * (1 + Math.abs(w.bottom)));
-        expect(Math.abs(b.overlap2 - w.overlap2)).toBeLessThan(1e-5);
-      }
+      const outliers = sameAsBlocks(law, plus, minus, deltas);
       // quadratic: outliers at both deltas; tanh: none at m = 2 (the + block's outlier at 60 lies inside the - bulk)
       expect(outliers).toBe(act === 'quadratic' ? deltas.length : 0);
     });
 
     if (act === 'quadratic') {
       it('quadratic: delta_NN separates "no outlier" from "outlier" in the block witness', () => {
-        const r = deltaNN(law, { relTol: 1e-6 });
-        expect(r.ok).toBe(true);
-        if (!r.ok) return;
-        for (const [f, expected] of [[1 - 1e-4, false], [1 + 1e-4, true]] as const) {
-          const d = r.deltaNN * f;
-          expect(blockWitness(spectralPrediction(plus, d), spectralPrediction(minus, d)).outlier).toBe(expected);
-        }
+        separatesBlocks(deltaNN(law, { relTol: 1e-6 }), plus, minus);
       });
     }
   }
@@ -234,38 +250,11 @@ describe('delta_NN at m >= 3: the general-m pass (passGeneral) against witnesses
       const Q = Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => (i < 2 && j < 2 ? 1 : i === j ? 1 : 0)));
       const a = Array.from({ length: m }, (_, i) => (i < 2 ? 0.5 : 0));
       const law = hessianLaw(pr, 0, getActivation('quadratic'), { name: 'logcosh' }, { M: Array.from({ length: m }, () => [0]), Q, a, b: 0 }, { method: 'monte-carlo', samples: 800, key: rootKey(13) });
-      const proj = (v: number[]): WeightLaw => {
-        const Z = new Float64Array(law.S);
-        let tau = -Infinity;
-        for (let s = 0; s < law.S; s++) {
-          let t = 0;
-          for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) t += v[i] * law.A[s * m * m + i * m + j] * v[j];
-          Z[s] = -t;
-          tau = Math.max(tau, Z[s]);
-        }
-        return { k: 1, Z, g: law.g, w: law.w, tau, tauKind: 'given', method: 'monte-carlo' };
-      };
-      const plus = proj(Array.from({ length: m }, (_, i) => (i < 2 ? r2 : 0)));
-      const minus = proj(Array.from({ length: m }, (_, i) => (i === 0 ? r2 : i === 1 ? -r2 : 0)));
-      let outliers = 0;
-      for (const delta of [0.5, 3, 60]) {
-        const b = bottomPrediction(law, delta);
-        const w = blockWitness(spectralPrediction(plus, delta), spectralPrediction(minus, delta));
-        expect(b.outlier).toBe(w.outlier);
-        if (w.outlier) outliers++;
-        expect(Math.abs(b.bulkEdge - w.bulkEdge)).toBeLessThan(1e-9 * (1 + Math.abs(w.bulkEdge)));
-        expect(Math.abs(b.bottomEigenvalue - w.bottom)).toBeLessThan(1e-9 * (1 + Math.abs(w.bottom)));
-        expect(Math.abs(b.overlap2 - w.overlap2)).toBeLessThan(1e-5);
-      }
-      expect(outliers).toBeGreaterThan(0);
+      const plus = projectedLaw(law, Array.from({ length: m }, (_, i) => (i < 2 ? r2 : 0)));
+      const minus = projectedLaw(law, Array.from({ length: m }, (_, i) => (i === 0 ? r2 : i === 1 ? -r2 : 0)));
+      expect(sameAsBlocks(law, plus, minus, [0.5, 3, 60])).toBeGreaterThan(0);
       if (m === 4) return; // delta_NN at m = 4: the embedding test above
-      const r = deltaNN(law, { relTol: 1e-6, range: [0.25, 256] });
-      expect(r.ok).toBe(true);
-      if (!r.ok) return;
-      for (const [f, expected] of [[1 - 1e-4, false], [1 + 1e-4, true]] as const) {
-        const d = r.deltaNN * f;
-        expect(blockWitness(spectralPrediction(plus, d), spectralPrediction(minus, d)).outlier).toBe(expected);
-      }
+      separatesBlocks(deltaNN(law, { relTol: 1e-6, range: [0.25, 256] }), plus, minus);
     });
   }
 });
